@@ -1,0 +1,66 @@
+// The package's functions, shared by the browser entry (index.js) and the Node entry (node.js).
+// Each calls the WebAssembly core with the input bytes and a JSON options string and parses the
+// JSON result: the same object the `pacer` CLI prints.
+import * as core from './pacer_core.js';
+
+let ready = false;
+
+/** Marks the WebAssembly module as instantiated (called by the entry modules). */
+export function markReady() {
+  ready = true;
+}
+
+/** An input error from the engine, with where it is and what to change. */
+export class PacerError extends Error {
+  constructor(details) {
+    super(details.message);
+    this.name = 'PacerError';
+    /** @type {string} */ this.code = details.code;
+    this.file = details.file ?? null;
+    this.row = details.row ?? null;
+    this.column = details.column ?? null;
+    this.value = details.value ?? null;
+    this.hint = details.hint ?? null;
+  }
+}
+
+function toBytes(input) {
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (typeof input === 'string') return new TextEncoder().encode(input);
+  throw new TypeError('pass the file as a Uint8Array, ArrayBuffer or string');
+}
+
+function call(fn) {
+  if (!ready) throw new Error('pacer: call `await init()` once before using the engine');
+  try {
+    return JSON.parse(fn());
+  } catch (thrown) {
+    if (typeof thrown === 'string') {
+      let details;
+      try {
+        details = JSON.parse(thrown);
+      } catch {
+        throw new Error(thrown);
+      }
+      throw new PacerError(details);
+    }
+    throw thrown;
+  }
+}
+
+/**
+ * Classical item analysis of a response file (CSV or XLSX bytes).
+ * @param {Uint8Array|ArrayBuffer|string} bytes
+ * @param {{fileName?: string, missing?: 'pairwise'|'listwise'}} [options]
+ */
+export function analyzeItems(bytes, options = {}) {
+  return call(() => core.analyze_items(toBytes(bytes), JSON.stringify(options)));
+}
+
+/** The engine version, e.g. "0.1.0". */
+export function version() {
+  if (!ready) throw new Error('pacer: call `await init()` once before using the engine');
+  return core.version();
+}

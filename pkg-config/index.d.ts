@@ -1,0 +1,102 @@
+// Types of the pacer npm package. Field names equal the `pacer` CLI's JSON (docs/json/).
+
+/** Loads the WebAssembly module (browser/bundler); resolves at once in Node. */
+export function init(wasm?: string | URL | Request | Response | BufferSource | WebAssembly.Module): Promise<void>;
+
+/** The engine version, e.g. "0.1.0". */
+export function version(): string;
+
+/** Input bytes: the file's contents (CSV text or an XLSX workbook). */
+export type FileBytes = Uint8Array | ArrayBuffer | ArrayBufferView | string;
+
+/** An input error: where it is and what to change. `message` is a full sentence for the user. */
+export class PacerError extends Error {
+  readonly name: 'PacerError';
+  /** e.g. "ragged_row", "non_numeric", "item_never_answered", "invalid_option" (docs/errors.md). */
+  readonly code: string;
+  readonly file: string | null;
+  /** 1-based row in the file, the header being row 1. */
+  readonly row: number | null;
+  readonly column: string | null;
+  readonly value: string | null;
+  readonly hint: string | null;
+}
+
+export interface EngineInfo {
+  name: 'pacer';
+  version: string;
+}
+
+export interface Warning {
+  code: string;
+  item: string | null;
+  message: string;
+}
+
+export interface ItemAnalysisOptions {
+  /** The file's name, used in messages and echoed in the result. Default "data". */
+  fileName?: string;
+  /** Missing responses: pairwise (default) or listwise deletion. */
+  missing?: 'pairwise' | 'listwise';
+}
+
+export type ItemFlag = 'p_low' | 'p_high' | 'item_rest_low' | 'constant';
+
+export interface ItemStatistics {
+  item: string;
+  /** Examinees who answered (among those used). */
+  n: number;
+  /** Missing responses in the whole file. */
+  omits: number;
+  mean: number;
+  /** SD with denominator n - 1. */
+  sd: number | null;
+  se_mean: number | null;
+  /** Highest observed score (at least 1). */
+  max_score: number;
+  /** mean / max_score. */
+  p_value: number;
+  /** Correlation with the total of the other items. */
+  item_rest_r: number | null;
+  item_total_r: number | null;
+  /** Binary items: biserial with the rest score. */
+  biserial_r: number | null;
+  /** Polytomous items: polyserial with the rest score. */
+  polyserial_r: number | null;
+  alpha_if_deleted: number | null;
+  /** Count of each score 0..max_score. */
+  frequencies: number[];
+  flags: ItemFlag[];
+}
+
+export interface TestStatistics {
+  n_persons: number;
+  n_items: number;
+  mean: number;
+  sd: number | null;
+  alpha: number | null;
+  alpha_kind: 'KR-20' | 'Cronbach';
+  sem: number | null;
+  min_score: number;
+  max_score: number;
+  max_possible: number;
+}
+
+export interface ItemAnalysisResult {
+  tool: 'item_analysis';
+  engine: EngineInfo;
+  file: string;
+  options: { missing: 'pairwise' | 'listwise' };
+  n_persons: number;
+  n_persons_used: number;
+  n_items: number;
+  id_column: 'id' | null;
+  group_column: 'group' | null;
+  items: ItemStatistics[];
+  test: TestStatistics;
+  score_distribution: { score: number; count: number }[];
+  warnings: Warning[];
+}
+
+/** Classical item analysis of a response file. Throws PacerError on bad input. */
+export function analyzeItems(bytes: FileBytes, options?: ItemAnalysisOptions): ItemAnalysisResult;

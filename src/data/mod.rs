@@ -1,0 +1,30 @@
+//! The data layer: user files in, validated matrices out.
+//!
+//! - [`ResponseMatrix`]: an examinee x item matrix of integer scores stored as `u8` codes with one
+//!   missing sentinel ([`MISSING`]), person-major, so 1,000,000 x 100 takes 100 MB.
+//! - [`read_responses`]: reads CSV or XLSX bytes (the format is detected from the bytes) into a
+//!   [`ResponseMatrix`], with errors naming the file, row, column and value.
+
+mod csv_reader;
+mod responses;
+mod table;
+mod xlsx_reader;
+
+pub use responses::{ResponseMatrix, MAX_SCORE, MISSING};
+pub use table::FileFormat;
+
+use crate::error::Result;
+
+/// Reads a response matrix from the bytes of a CSV or XLSX file.
+///
+/// The header row holds the item names. Cells are integer scores `0..=254`; an empty cell or `NA`
+/// (any case) is a missing response. A column named exactly `id` is kept as the examinee
+/// identifier and one named exactly `group` is kept aside (for DIF); neither is an item.
+///
+/// # Errors
+/// An empty file, a header without rows, a file that is neither CSV nor XLSX, ragged rows,
+/// non-numeric, negative, fractional or too large scores, duplicate or empty item names, and an
+/// item nobody answered. Each error names the file (`file_name`), row, column and value.
+pub fn read_responses(bytes: &[u8], file_name: &str) -> Result<ResponseMatrix> {
+    ResponseMatrix::from_table(bytes, file_name)
+}

@@ -1,0 +1,449 @@
+//! The examinee x item response matrix and its builder (a [`RowSink`]).
+
+use super::table::{self, column_label, Cell, FileFormat, RowSink};
+use crate::error::{ErrorCode, InputError, Result, Warning};
+
+/// The code of a missing response.
+pub const MISSING: u8 = u8::MAX;
+/// The largest score a cell may hold (one less than [`MISSING`]).
+pub const MAX_SCORE: u8 = MISSING - 1;
+
+/// What a header column is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// An item (index into the item list).
+    Item(usize),
+    /// The `id` column.
+    Id,
+    /// The `group` column.
+    Group,
+    /// A column without a name; allowed only while all its cells are empty (a trailing delimiter).
+    Unnamed,
+}
+
+/// An examinee x item matrix of integer scores.
+///
+/// Scores are `u8` codes `0..=254`, [`MISSING`] marks a missing response; storage is person-major
+/// (`codes[person * n_items + item]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseMatrix {
+    items: Vec<String>,
+    codes: Vec<u8>,
+    n_persons: usize,
+    ids: Option<Vec<String>>,
+    groups: Option<Vec<String>>,
+    max_scores: Vec<u8>,
+    answered: Vec<usize>,
+    file: String,
+    format: Option<FileFormat>,
+    warnings: Vec<Warning>,
+}
+
+impl ResponseMatrix {
+    /// Builds a matrix from item names and person-major codes (for programs and tests).
+    ///
+    /// # Errors
+    /// A length mismatch, duplicate item names, a code above [`MAX_SCORE`] other than [`MISSING`],
+    /// or an item nobody answered.
+    pub fn from_codes(items: Vec<String>, codes: Vec<u8>, file: &str) -> Result<ResponseMatrix> {
+        let n_items = items.len();
+        if n_items == 0 || !codes.len().is_multiple_of(n_items) {
+            return Err(InputError::new(
+                ErrorCode::RaggedRow,
+                file,
+                format!("{} codes do not fill rows of {n_items} items", codes.len()),
+            )
+            .hint("Give exactly one code per item for every examinee.")
+            .build());
+        }
+        let mut b = Builder::new(file);
+        b.header(items, 1)?;
+        for (p, row) in codes.chunks(n_items).enumerate() {
+            let cells: Vec<Cell<'_>> = row
+                .iter()
+                .map(|&c| {
+                    if c == MISSING {
+                        Cell::Empty
+                    } else {
+                        Cell::Number(c as f64)
+                    }
+                })
+                .collect();
+            b.row(p + 2, &cells)?;
+        }
+        b.finish(None, Vec::new())
+    }
+
+    pub(super) fn from_table(bytes: &[u8], file: &str) -> Result<ResponseMatrix> {
+        let mut b = Builder::new(file);
+        let (format, warnings) = table::read_table(bytes, file, &mut b)?;
+        b.finish(Some(format), warnings)
+    }
+
+    /// Number of examinees (rows).
+    pub fn n_persons(&self) -> usize {
+        self.n_persons
+    }
+
+    /// Number of items (columns other than `id` and `group`).
+    pub fn n_items(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Item names in file order.
+    pub fn items(&self) -> &[String] {
+        &self.items
+    }
+
+    /// One examinee's codes, one per item.
+    pub fn person(&self, p: usize) -> &[u8] {
+        let k = self.items.len();
+        &self.codes[p * k..(p + 1) * k]
+    }
+
+    /// All codes, person-major.
+    pub fn codes(&self) -> &[u8] {
+        &self.codes
+    }
+
+    /// The highest observed score of each item.
+    pub fn max_scores(&self) -> &[u8] {
+        &self.max_scores
+    }
+
+    /// How many examinees answered each item.
+    pub fn answered(&self) -> &[usize] {
+        &self.answered
+    }
+
+    /// Whether any response is missing.
+    pub fn has_missing(&self) -> bool {
+        self.answered.iter().any(|&n| n < self.n_persons)
+    }
+
+    /// The `id` column, if the file had one.
+    pub fn ids(&self) -> Option<&[String]> {
+        self.ids.as_deref()
+    }
+
+    /// The `group` column, if the file had one.
+    pub fn groups(&self) -> Option<&[String]> {
+        self.groups.as_deref()
+    }
+
+    /// The file name given when reading.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The format read (None when built from codes).
+    pub fn format(&self) -> Option<FileFormat> {
+        self.format
+    }
+
+    /// Warnings found while reading (constant items, several sheets, ...).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+}
+
+/// Builds a [`ResponseMatrix`] row by row, validating every cell.
+struct Builder {
+    file: String,
+    names: Vec<String>,
+    roles: Vec<Role>,
+    items: Vec<String>,
+    codes: Vec<u8>,
+    ids: Option<Vec<String>>,
+    groups: Option<Vec<String>>,
+    n_persons: usize,
+    header_row: usize,
+}
+
+impl Builder {
+    fn new(file: &str) -> Builder {
+        Builder {
+            file: file.to_string(),
+            names: Vec::new(),
+            roles: Vec::new(),
+            items: Vec::new(),
+            codes: Vec::new(),
+            ids: None,
+            groups: None,
+            n_persons: 0,
+            header_row: 1,
+        }
+    }
+
+    fn err(
+        &self,
+        code: ErrorCode,
+        row: usize,
+        col: usize,
+        problem: impl Into<String>,
+    ) -> InputError {
+        InputError::new(code, &self.file, problem)
+            .row(row)
+            .column(column_label(&self.names, col))
+    }
+
+    /// Parses one score cell into a code.
+    fn score(&self, row: usize, col: usize, cell: &Cell<'_>) -> Result<u8> {
+        const HINT_SCORES: &str =
+            "Scores must be whole numbers 0, 1, 2, ...; leave the cell empty or write NA for a missing response.";
+        let value = match *cell {
+            Cell::Empty => return Ok(MISSING),
+            Cell::Text(t) if t.eq_ignore_ascii_case("na") => return Ok(MISSING),
+            Cell::Text(t) => match t.parse::<f64>() {
+                Ok(v) if v.is_finite() => (v, t.to_string()),
+                _ => {
+                    return Err(self
+                        .err(
+                            ErrorCode::NonNumeric,
+                            row,
+                            col,
+                            format!("'{t}' is not a number"),
+                        )
+                        .value(t)
+                        .hint(HINT_SCORES)
+                        .build())
+                }
+            },
+            Cell::Number(v) => (v, format!("{v}")),
+            Cell::Other(desc) => {
+                return Err(self
+                    .err(
+                        ErrorCode::NonNumeric,
+                        row,
+                        col,
+                        format!("the cell holds {desc}, not a score"),
+                    )
+                    .value(desc)
+                    .hint(HINT_SCORES)
+                    .build())
+            }
+        };
+        let (v, text) = value;
+        if v < 0.0 {
+            return Err(self
+                .err(
+                    ErrorCode::NegativeScore,
+                    row,
+                    col,
+                    format!("the score {text} is negative"),
+                )
+                .value(text)
+                .hint(HINT_SCORES)
+                .build());
+        }
+        if v.fract() != 0.0 {
+            return Err(self
+                .err(ErrorCode::FractionalScore, row, col, format!("the score {text} is not a whole number"))
+                .value(text)
+                .hint("Item scores are whole numbers of points; round or recode the fractional scores.")
+                .build());
+        }
+        if v > MAX_SCORE as f64 {
+            return Err(self
+                .err(
+                    ErrorCode::ScoreTooLarge,
+                    row,
+                    col,
+                    format!("the score {text} is larger than {MAX_SCORE}"),
+                )
+                .value(text)
+                .hint(
+                    "Item scores must lie between 0 and 254; recode the categories as 0, 1, 2, ...",
+                )
+                .build());
+        }
+        Ok(v as u8)
+    }
+
+    fn finish(
+        self,
+        format: Option<FileFormat>,
+        mut warnings: Vec<Warning>,
+    ) -> Result<ResponseMatrix> {
+        let k = self.items.len();
+        if k == 0 {
+            return Err(InputError::new(
+                ErrorCode::NoItems,
+                &self.file,
+                "the file has no item columns",
+            )
+            .row(self.header_row)
+            .hint("The header row must name at least one item column (besides 'id' and 'group').")
+            .build());
+        }
+        if self.n_persons == 0 {
+            return Err(InputError::new(
+                ErrorCode::NoRows,
+                &self.file,
+                "the file has a header row but no examinees",
+            )
+            .hint("Add one row per examinee below the header row.")
+            .build());
+        }
+        let mut answered = vec![0usize; k];
+        let mut max_scores = vec![0u8; k];
+        let mut min_scores = vec![MAX_SCORE; k];
+        for row in self.codes.chunks_exact(k) {
+            for (j, &c) in row.iter().enumerate() {
+                if c != MISSING {
+                    answered[j] += 1;
+                    max_scores[j] = max_scores[j].max(c);
+                    min_scores[j] = min_scores[j].min(c);
+                }
+            }
+        }
+        for j in 0..k {
+            let col = self
+                .roles
+                .iter()
+                .position(|r| *r == Role::Item(j))
+                .unwrap_or(j);
+            if answered[j] == 0 {
+                return Err(InputError::new(
+                    ErrorCode::ItemNeverAnswered,
+                    &self.file,
+                    "nobody answered this item: every cell in the column is empty or NA",
+                )
+                .column(column_label(&self.names, col))
+                .hint("Remove the column, or check that it holds the item's scores.")
+                .build());
+            }
+            if min_scores[j] == max_scores[j] {
+                warnings.push(Warning {
+                    code: "constant_item".into(),
+                    item: Some(self.items[j].clone()),
+                    message: format!(
+                        "Item '{}' has the same score ({}) for everyone who answered it; its correlations are undefined and it adds nothing to reliability.",
+                        self.items[j], max_scores[j]
+                    ),
+                });
+            }
+        }
+        Ok(ResponseMatrix {
+            items: self.items,
+            codes: self.codes,
+            n_persons: self.n_persons,
+            ids: self.ids,
+            groups: self.groups,
+            max_scores,
+            answered,
+            file: self.file,
+            format,
+            warnings,
+        })
+    }
+}
+
+impl RowSink for Builder {
+    fn header(&mut self, names: Vec<String>, row: usize) -> Result<()> {
+        self.header_row = row;
+        self.names = names;
+        for (col, name) in self.names.iter().enumerate() {
+            let role = match name.as_str() {
+                "" => Role::Unnamed,
+                "id" if self.ids.is_none() => {
+                    self.ids = Some(Vec::new());
+                    Role::Id
+                }
+                "group" if self.groups.is_none() => {
+                    self.groups = Some(Vec::new());
+                    Role::Group
+                }
+                _ => {
+                    if let Some(first) = self.names[..col].iter().position(|n| n == name) {
+                        return Err(InputError::new(
+                            ErrorCode::DuplicateItem,
+                            &self.file,
+                            format!(
+                                "the name '{name}' is used by columns {} and {}",
+                                first + 1,
+                                col + 1
+                            ),
+                        )
+                        .row(row)
+                        .column(name.clone())
+                        .value(name.clone())
+                        .hint("Give every column a different name.")
+                        .build());
+                    }
+                    self.items.push(name.clone());
+                    Role::Item(self.items.len() - 1)
+                }
+            };
+            self.roles.push(role);
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, row: usize, cells: &[Cell<'_>]) -> Result<()> {
+        if cells.len() != self.names.len() {
+            return Err(InputError::new(
+                ErrorCode::RaggedRow,
+                &self.file,
+                format!(
+                    "this row has {} cells but the header row has {} columns",
+                    cells.len(),
+                    self.names.len()
+                ),
+            )
+            .row(row)
+            .hint("Every row needs one cell per column; leave a cell empty (or write NA) for a missing response.")
+            .build());
+        }
+        let k = self.items.len();
+        let start = self.codes.len();
+        self.codes.resize(start + k, MISSING);
+        for (col, cell) in cells.iter().enumerate() {
+            match self.roles[col] {
+                Role::Item(j) => {
+                    let code = match self.score(row, col, cell) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            self.codes.truncate(start);
+                            return Err(e);
+                        }
+                    };
+                    self.codes[start + j] = code;
+                }
+                Role::Id | Role::Group => {
+                    let text = match cell {
+                        Cell::Empty => String::new(),
+                        Cell::Text(t) | Cell::Other(t) => t.to_string(),
+                        Cell::Number(x) => format!("{x}"),
+                    };
+                    let target = if self.roles[col] == Role::Id {
+                        &mut self.ids
+                    } else {
+                        &mut self.groups
+                    };
+                    if let Some(v) = target.as_mut() {
+                        v.push(text);
+                    }
+                }
+                Role::Unnamed => {
+                    if *cell != Cell::Empty {
+                        return Err(InputError::new(
+                            ErrorCode::EmptyItemName,
+                            &self.file,
+                            format!(
+                                "column {} has values but no name in the header row",
+                                col + 1
+                            ),
+                        )
+                        .row(row)
+                        .column(format!("#{}", col + 1))
+                        .hint("Write the item's name in the header row above this column.")
+                        .build());
+                    }
+                }
+            }
+        }
+        self.n_persons += 1;
+        Ok(())
+    }
+}

@@ -1,0 +1,25 @@
+//! The WebAssembly façade: the functions JavaScript calls. Conversion only, no statistics.
+//!
+//! Each tool takes the file's bytes and a JSON options string and returns the result as a JSON
+//! string (the same text the CLI prints), which the JS wrapper parses. Errors are thrown as a JSON
+//! string `{code, message, file, row, column, value, hint}` (see `docs/errors.md`).
+
+use crate::tools;
+use wasm_bindgen::prelude::*;
+
+fn throw(e: crate::Error) -> JsValue {
+    JsValue::from_str(&e.to_json())
+}
+
+/// The engine version, e.g. `"0.1.0"`.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Item Analysis: `bytes` of a CSV or XLSX response file; `options_json` such as
+/// `{"fileName": "data.csv", "missing": "pairwise"}`.
+#[wasm_bindgen]
+pub fn analyze_items(bytes: &[u8], options_json: &str) -> Result<String, JsValue> {
+    tools::analyze_items_json(bytes, options_json).map_err(throw)
+}

@@ -1,0 +1,77 @@
+//! The `pacer` binary: JSON equal to the library's, CSV table, and error exit codes.
+
+mod common;
+use common::*;
+use std::process::Command;
+
+fn pacer(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pacer"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn items_json_equals_the_library_result() {
+    let path = fixture("LSAT7/data.csv");
+    let out = pacer(&["items", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lib = pacer::tools::analyze_items(
+        &fixture_bytes("LSAT7/data.csv"),
+        path.to_str().unwrap(),
+        &Default::default(),
+    )
+    .unwrap();
+    assert_eq!(cli, serde_json::to_value(&lib).unwrap());
+    assert_close(
+        "alpha",
+        cli["test"]["alpha"].as_f64().unwrap(),
+        0.453408735387426,
+        1e-6,
+    );
+}
+
+#[test]
+fn items_csv_has_one_row_per_item() {
+    let path = fixture("Science/data.csv");
+    let out = pacer(&[
+        "items",
+        path.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--missing",
+        "listwise",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5);
+    assert!(lines[0].starts_with("item,n,omits,mean,sd,se_mean,max_score,p_value,item_rest_r"));
+    assert!(lines[1].starts_with("Comfort,392,0,"));
+    assert!(lines[1].contains(",0;5;32;266;89,"), "{}", lines[1]);
+}
+
+#[test]
+fn bad_file_exits_2_with_the_message() {
+    let dir = std::env::temp_dir().join(format!("pacer-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "a,b\n1,0\n1,zero\n").unwrap();
+    let out = pacer(&["items", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("row 3, column 'b': 'zero' is not a number"),
+        "{err}"
+    );
+    let out = pacer(&["items", dir.join("nope.csv").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = pacer(&["items", bad.to_str().unwrap(), "--missing", "sometimes"]);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}

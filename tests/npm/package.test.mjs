@@ -1,0 +1,85 @@
+// The built npm package (pkg/, from scripts/build-npm) imported by name in Node, as a user would,
+// through its `exports` map; each tool runs on sample data.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function runInConsumer(code) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pacer-npm-'));
+  try {
+    mkdirSync(path.join(dir, 'node_modules'));
+    symlinkSync(path.join(root, 'pkg'), path.join(dir, 'node_modules', 'pacer-psychometrics'), 'dir');
+    writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
+    writeFileSync(path.join(dir, 'main.js'), code);
+    return execFileSync(process.execPath, ['main.js'], { cwd: dir, encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('analyzeItems on LSAT7 gives psych::alpha through the package name', () => {
+  const data = path.join(root, 'tests/fixtures/LSAT7/data.csv');
+  const out = runInConsumer(`
+    import { readFileSync } from 'node:fs';
+    import { analyzeItems, version, init } from 'pacer-psychometrics';
+    await init();
+    const r = analyzeItems(readFileSync(${JSON.stringify(data)}), { fileName: 'LSAT7.csv' });
+    console.log(JSON.stringify({ alpha: r.test.alpha, kind: r.test.alpha_kind, n: r.n_persons, file: r.file, v: version() }));
+  `);
+  const r = JSON.parse(out);
+  assert.ok(Math.abs(r.alpha - 0.453408735387426) < 1e-6, `alpha ${r.alpha}`);
+  assert.equal(r.kind, 'KR-20');
+  assert.equal(r.n, 1000);
+  assert.equal(r.file, 'LSAT7.csv');
+  const cargo = readFileSync(path.join(root, 'Cargo.toml'), 'utf8').match(/^version = "(.*)"/m)[1];
+  assert.equal(r.v, cargo);
+});
+
+test('the result equals the native golden file', () => {
+  const data = path.join(root, 'tests/fixtures/Science/data.csv');
+  const out = runInConsumer(`
+    import { readFileSync } from 'node:fs';
+    import { analyzeItems } from 'pacer-psychometrics';
+    console.log(JSON.stringify(analyzeItems(readFileSync(${JSON.stringify(data)}), { fileName: 'Science.csv' })));
+  `);
+  const ours = JSON.parse(out);
+  const golden = JSON.parse(readFileSync(path.join(root, 'tests/fixtures/golden/Science_items.json'), 'utf8'));
+  golden.engine.version = ours.engine.version;
+  const close = (a, b, where) => {
+    if (typeof a === 'number' && typeof b === 'number') {
+      assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(a)), `${where}: ${a} vs ${b}`);
+    } else if (a && typeof a === 'object') {
+      assert.deepEqual(Object.keys(a), Object.keys(b), where);
+      for (const k of Object.keys(a)) close(a[k], b[k], `${where}.${k}`);
+    } else assert.equal(a, b, where);
+  };
+  close(ours, golden, 'Science');
+});
+
+test('bad input throws a PacerError with row and column', () => {
+  const out = runInConsumer(`
+    import { analyzeItems, PacerError } from 'pacer-psychometrics';
+    try { analyzeItems('a,b\\n1,0\\n1,x\\n', { fileName: 'bad.csv' }); console.log('no error'); }
+    catch (e) { console.log(JSON.stringify({ isPacer: e instanceof PacerError, code: e.code, row: e.row, column: e.column, message: e.message })); }
+  `);
+  const e = JSON.parse(out);
+  assert.equal(e.isPacer, true);
+  assert.equal(e.code, 'non_numeric');
+  assert.equal(e.row, 3);
+  assert.equal(e.column, 'b');
+  assert.match(e.message, /^bad\.csv, row 3, column 'b'/);
+});
+
+test('the README example runs', () => {
+  const readme = readFileSync(path.join(root, 'pkg/README.md'), 'utf8');
+  const example = readme.split('A runnable example with inline data:')[1].match(/```js\n([\s\S]*?)```/)[1];
+  const out = runInConsumer(example);
+  // By hand: item variances .3 each, total-score variance 1.3, KR-20 = 1.5 · (1 − .9/1.3) = 6/13.
+  assert.equal(out.trim(), (6 / 13).toFixed(4));
+});

@@ -1,0 +1,223 @@
+// Chart helpers on top of the vendored Apache ECharts (global `echarts`,
+// loaded as a classic script by index.html).
+//
+// CSP note: the page has `style-src 'self'` without 'unsafe-inline'. ECharts
+// sets styles through the CSSOM (element.style), which CSP allows; the only
+// markup we hand it is tooltip HTML, which uses class names only (styled in
+// styles.css) and escapes all text from the user's file.
+
+import { fmt, fmtInt } from './format.js';
+
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+const COLORS = {
+  ok: '#1d4ed8',
+  flagged: '#b45309',
+  guide: '#6b7280',
+  bar: '#2563eb',
+  text: '#1f2937',
+  grid: '#e5e7eb',
+};
+
+/** True when ECharts loaded (it is a separate file and might be blocked). */
+export function chartsAvailable() {
+  return typeof globalThis.echarts?.init === 'function';
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const observers = new WeakMap(); // container -> ResizeObserver
+
+/** Creates (or re-creates) a chart in `container` and keeps it sized. */
+function initChart(container, option) {
+  disposeChart(container);
+  const chart = globalThis.echarts.init(container, null, { renderer: 'canvas' });
+  chart.setOption({
+    animation: false,
+    textStyle: { fontFamily: FONT, color: COLORS.text },
+    // The container carries its own role=img + aria-label (set by the tool),
+    // and the same numbers are in the item table, so ECharts' aria is off.
+    aria: { enabled: false },
+    ...option,
+  });
+  const observer = new ResizeObserver(() => chart.resize());
+  observer.observe(container);
+  observers.set(container, observer);
+  return chart;
+}
+
+export function disposeChart(container) {
+  observers.get(container)?.disconnect();
+  observers.delete(container);
+  globalThis.echarts?.getInstanceByDom(container)?.dispose();
+}
+
+const tooltipBase = {
+  confine: true,
+  className: 'chart-tooltip',
+  borderColor: '#d1d5db',
+  textStyle: { fontFamily: FONT, color: COLORS.text, fontSize: 13 },
+};
+
+/**
+ * Scatter of item difficulty (p, x) against item-rest correlation (y), with
+ * guide lines at the flag thresholds. Flagged items get a different symbol
+ * as well as a different colour.
+ * @param {HTMLElement} container
+ * @param {Array} items  result.items
+ * @param {{pLow: number, pHigh: number, rLow: number}} thresholds
+ */
+export function renderItemScatter(container, items, { pLow = 0.15, pHigh = 0.85, rLow = 0.2 } = {}) {
+  const points = items
+    .filter((it) => Number.isFinite(it.p_value) && Number.isFinite(it.item_rest_r))
+    .map((it) => ({ value: [it.p_value, it.item_rest_r], name: it.item, flags: it.flags ?? [] }));
+  const ok = points.filter((p) => p.flags.length === 0);
+  const flagged = points.filter((p) => p.flags.length > 0);
+  const rs = points.map((p) => p.value[1]);
+  const minR = Math.min(0, ...rs);
+  // Up to 1, but no more empty space than needed above the highest point.
+  const maxR = Math.min(1, Math.max(0.5, Math.ceil((Math.max(...rs, 0) + 0.1) * 10) / 10));
+  const showLabels = points.length <= 25;
+
+  const short = (x) => x.toFixed(2).replace(/^0/, ''); // 0.15 -> ".15"
+  const guide = (axis, value, label) => ({
+    [axis]: value,
+    // Vertical lines: label above the plot; horizontal: inside, so it is not clipped.
+    label: { formatter: label, position: axis === 'xAxis' ? 'end' : 'insideEndTop', color: COLORS.guide, fontSize: 11 },
+  });
+  const series = (name, data, color, symbol) => ({
+    name,
+    type: 'scatter',
+    data,
+    symbol,
+    symbolSize: 11,
+    itemStyle: { color, borderColor: '#ffffff', borderWidth: 1 },
+    label: {
+      show: showLabels,
+      position: 'right',
+      formatter: (p) => p.name,
+      color: COLORS.text,
+      fontSize: 11,
+    },
+    labelLayout: { hideOverlap: true },
+    emphasis: { scale: 1.4 },
+  });
+
+  return initChart(container, {
+    grid: { left: 64, right: 28, top: 40, bottom: 56 },
+    legend: { top: 4, right: 8, data: ['Not flagged', 'Flagged'] },
+    tooltip: {
+      ...tooltipBase,
+      trigger: 'item',
+      formatter: (p) =>
+        `<strong class="chart-tooltip__title">${escapeHtml(p.name)}</strong><br>` +
+        `p = ${fmt(p.value[0])}<br>item-rest r = ${fmt(p.value[1])}` +
+        (p.data.flags.length ? `<br><span class="chart-tooltip__flags">Flags: ${escapeHtml(p.data.flags.join(', '))}</span>` : ''),
+    },
+    xAxis: {
+      type: 'value',
+      name: 'Item difficulty (p-value)',
+      nameLocation: 'middle',
+      nameGap: 32,
+      min: 0,
+      max: 1,
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    yAxis: {
+      type: 'value',
+      name: 'Item-rest correlation',
+      nameLocation: 'middle',
+      nameGap: 44,
+      min: Math.floor(minR * 10) / 10,
+      max: maxR,
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    series: [
+      {
+        ...series('Not flagged', ok, COLORS.ok, 'circle'),
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          lineStyle: { color: COLORS.guide, type: 'dashed', width: 1 },
+          data: [
+            guide('xAxis', pLow, `p = ${short(pLow)}`),
+            guide('xAxis', pHigh, `p = ${short(pHigh)}`),
+            guide('yAxis', rLow, `r = ${short(rLow)}`),
+          ],
+        },
+      },
+      series('Flagged', flagged, COLORS.flagged, 'triangle'),
+    ],
+  });
+}
+
+/**
+ * Bar chart of the total-score distribution. Gaps between integer scores are
+ * filled with zero counts so the shape is honest.
+ */
+export function renderScoreDistribution(container, distribution, nPersons) {
+  let rows = [...distribution].sort((a, b) => a.score - b.score);
+  const integers = rows.every((r) => Number.isInteger(r.score));
+  if (integers && rows.length > 0) {
+    const lo = rows[0].score;
+    const hi = rows[rows.length - 1].score;
+    if (hi - lo <= 1000) {
+      const byScore = new Map(rows.map((r) => [r.score, r.count]));
+      rows = [];
+      for (let s = lo; s <= hi; s++) rows.push({ score: s, count: byScore.get(s) ?? 0 });
+    }
+  }
+  const total = nPersons || rows.reduce((sum, r) => sum + r.count, 0);
+
+  return initChart(container, {
+    grid: { left: 64, right: 20, top: 24, bottom: 56 },
+    tooltip: {
+      ...tooltipBase,
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      formatter: (params) => {
+        const p = params[0];
+        const share = total ? ` (${((100 * p.value) / total).toFixed(1)}%)` : '';
+        return `Score ${escapeHtml(p.name)}<br><strong>${fmtInt(p.value)}</strong> persons${share}`;
+      },
+    },
+    xAxis: {
+      type: 'category',
+      name: 'Total score',
+      nameLocation: 'middle',
+      nameGap: 32,
+      data: rows.map((r) => String(Number.isInteger(r.score) ? r.score : Number(r.score.toFixed(3)))),
+    },
+    yAxis: {
+      type: 'value',
+      name: 'Persons',
+      nameLocation: 'middle',
+      nameGap: 48,
+      minInterval: 1,
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    series: [
+      {
+        name: 'Persons',
+        type: 'bar',
+        data: rows.map((r) => r.count),
+        itemStyle: { color: COLORS.bar },
+        barCategoryGap: '12%',
+      },
+    ],
+  });
+}
+
+/** PNG of a chart (white background, 2x resolution) as a Blob. */
+export function chartPngBlob(container) {
+  const chart = globalThis.echarts?.getInstanceByDom(container);
+  if (!chart) return null;
+  const dataUrl = chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' });
+  // Decode locally: fetch(dataUrl) would be blocked by connect-src 'self'.
+  const base64 = dataUrl.slice(dataUrl.indexOf(',') + 1);
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Blob([bytes], { type: 'image/png' });
+}

@@ -1,0 +1,171 @@
+// Sortable, searchable data table.
+//
+//   const table = createTable({
+//     id: 'item-table', caption: 'Item statistics', columns, rows,
+//     searchLabel: 'Search items', searchText: (row) => row.item, noun: ['item', 'items'],
+//   });
+//   container.append(table.element);
+//   table.setFilter((row) => row.flags.length > 0);   // extra filter, or null
+//
+// A column is { key, label, description?, numeric?, sortable? (default true),
+//   rowHeader? (renders <th scope="row">), value?(row) (sort key, default row[key]),
+//   render?(row, cell) (fills the cell; default: text of the value),
+//   cellClass?(row) (extra class names) }.
+//
+// Sorting: each sortable header holds a <button> (so it is reachable and
+// usable by keyboard); the header carries aria-sort. Clicking cycles
+// ascending -> descending. Missing values (null) always sort last.
+
+import { h } from './format.js';
+
+let tableCount = 0;
+
+function compareValues(a, b) {
+  const aMissing = a === null || a === undefined || (typeof a === 'number' && Number.isNaN(a));
+  const bMissing = b === null || b === undefined || (typeof b === 'number' && Number.isNaN(b));
+  if (aMissing || bMissing) return aMissing === bMissing ? 0 : aMissing ? 1 : -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b), undefined, { numeric: true, sensitivity: 'base' });
+}
+
+export function createTable({
+  id,
+  caption,
+  columns,
+  rows,
+  searchLabel = 'Search',
+  searchPlaceholder = '',
+  searchText = (row) => Object.values(row).join(' '),
+  noun = ['row', 'rows'],
+  extraControls = [],
+}) {
+  const uid = id ?? `table-${++tableCount}`;
+  const state = { sortKey: null, sortDir: 'ascending', query: '', filter: null, rows: [...rows] };
+
+  const searchInput = h('input', {
+    type: 'search',
+    id: `${uid}-search`,
+    class: 'data-table__search',
+    placeholder: searchPlaceholder,
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
+  const count = h('p', { class: 'data-table__count', role: 'status', 'aria-live': 'polite' });
+  const controls = h(
+    'div',
+    { class: 'data-table__controls' },
+    h('div', { class: 'field field--inline' }, h('label', { for: searchInput.id }, searchLabel), searchInput),
+    extraControls,
+    count,
+  );
+
+  const headerCells = columns.map((col) => {
+    const th = h('th', { scope: 'col', class: col.numeric ? 'num' : null, 'data-key': col.key });
+    const label = [col.label];
+    if (col.description) th.title = col.description;
+    if (col.sortable === false) {
+      th.append(...label);
+    } else {
+      const button = h(
+        'button',
+        { type: 'button', class: 'sort-button' },
+        ...label,
+        h('span', { class: 'sort-icon', 'aria-hidden': 'true' }),
+      );
+      button.addEventListener('click', () => sortBy(col.key));
+      th.append(button);
+    }
+    return th;
+  });
+  const captionEl = h('caption', { id: `${uid}-caption` }, caption);
+  const tbody = h('tbody');
+  const table = h('table', { id: uid, class: 'data-table__table' }, captionEl, h('thead', {}, h('tr', {}, headerCells)), tbody);
+  // The scroll container is focusable so keyboard users can scroll it sideways.
+  const scroller = h(
+    'div',
+    { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': captionEl.id },
+    table,
+  );
+  const element = h('div', { class: 'data-table' }, controls, scroller);
+
+  searchInput.addEventListener('input', () => {
+    state.query = searchInput.value.trim().toLowerCase();
+    renderBody();
+  });
+
+  function sortBy(key) {
+    if (state.sortKey === key) {
+      state.sortDir = state.sortDir === 'ascending' ? 'descending' : 'ascending';
+    } else {
+      state.sortKey = key;
+      state.sortDir = 'ascending';
+    }
+    renderBody();
+  }
+
+  function visibleRows() {
+    let out = state.rows;
+    if (state.query) out = out.filter((row) => String(searchText(row)).toLowerCase().includes(state.query));
+    if (state.filter) out = out.filter(state.filter);
+    if (state.sortKey !== null) {
+      const col = columns.find((c) => c.key === state.sortKey);
+      const value = col.value ?? ((row) => row[col.key]);
+      const sign = state.sortDir === 'ascending' ? 1 : -1;
+      // Missing values stay last whichever the direction.
+      out = [...out].sort((a, b) => {
+        const va = value(a);
+        const vb = value(b);
+        const missing = (v) => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
+        if (missing(va) || missing(vb)) return compareValues(va, vb);
+        return sign * compareValues(va, vb);
+      });
+    }
+    return out;
+  }
+
+  function renderCell(col, row) {
+    const cell = h(col.rowHeader ? 'th' : 'td', {
+      scope: col.rowHeader ? 'row' : null,
+      class: [col.numeric ? 'num' : '', col.cellClass?.(row) ?? ''].join(' ').trim() || null,
+    });
+    if (col.render) col.render(row, cell);
+    else cell.textContent = row[col.key] ?? '';
+    return cell;
+  }
+
+  function renderBody() {
+    const shown = visibleRows();
+    tbody.replaceChildren(
+      ...shown.map((row) => h('tr', {}, columns.map((col) => renderCell(col, row)))),
+    );
+    if (shown.length === 0) {
+      tbody.append(h('tr', {}, h('td', { colspan: String(columns.length), class: 'data-table__empty' }, `No ${noun[1]} match.`)));
+    }
+    for (const th of headerCells) {
+      if (th.dataset.key === state.sortKey) th.setAttribute('aria-sort', state.sortDir);
+      else th.removeAttribute('aria-sort');
+    }
+    const total = state.rows.length;
+    count.textContent =
+      shown.length === total
+        ? `${total} ${total === 1 ? noun[0] : noun[1]}`
+        : `Showing ${shown.length} of ${total} ${total === 1 ? noun[0] : noun[1]}`;
+  }
+
+  renderBody();
+
+  return {
+    element,
+    table,
+    /** Replace the rows (keeps the current sort and search). */
+    setRows(newRows) {
+      state.rows = [...newRows];
+      renderBody();
+    },
+    /** Extra filter predicate (e.g. "flagged only"), or null for none. */
+    setFilter(fn) {
+      state.filter = fn;
+      renderBody();
+    },
+  };
+}

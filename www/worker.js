@@ -1,0 +1,69 @@
+// Module Web Worker that hosts the WebAssembly core (pacer_core).
+//
+// Protocol (see www/engine.js):
+//   in:  { id, type: 'version' }
+//        { id, type: 'analyze_items', bytes: Uint8Array, options: {...} }
+//   out: { id, ok: true, result }            result = parsed JSON (or a string for 'version')
+//        { id, ok: false, error: { code, message, ... } }
+//
+// The core throws a JSON string describing bad input (code, message, file,
+// row, column, value, hint); anything else it throws is an internal failure.
+
+import init, { analyze_items, version } from './pkg/pacer_core.js';
+
+let ready = null; // promise of the initialised module, created on first use
+
+function engine() {
+  // init() fetches pacer_core_bg.wasm next to pacer_core.js.
+  ready ??= init().catch((err) => {
+    ready = null; // allow a retry on the next request
+    throw { code: 'engine_load_failed', message: 'The analysis engine (WebAssembly) could not be loaded. Please reload the page.', detail: String(err) };
+  });
+  return ready;
+}
+
+/** Turns whatever the core threw into a { code, message } object. */
+function toError(thrown) {
+  if (thrown && typeof thrown === 'object' && typeof thrown.code === 'string' && typeof thrown.message === 'string') {
+    return thrown; // already one of ours
+  }
+  if (typeof thrown === 'string') {
+    try {
+      const parsed = JSON.parse(thrown);
+      if (parsed && typeof parsed.message === 'string') return parsed;
+    } catch {
+      // not JSON: fall through and show the text itself
+    }
+    return { code: 'input_error', message: thrown };
+  }
+  // A JavaScript Error (e.g. a WebAssembly RuntimeError after a panic).
+  return {
+    code: 'internal_error',
+    message: 'The analysis failed unexpectedly. This is a bug in pacer, not a problem with your file; please report it.',
+    detail: String(thrown?.stack ?? thrown),
+  };
+}
+
+const handlers = {
+  async version() {
+    await engine();
+    return version();
+  },
+  async analyze_items({ bytes, options }) {
+    await engine();
+    const json = analyze_items(bytes, JSON.stringify(options ?? {}));
+    return JSON.parse(json);
+  },
+};
+
+self.addEventListener('message', async (event) => {
+  const { id, type } = event.data ?? {};
+  const handler = handlers[type];
+  try {
+    if (!handler) throw { code: 'internal_error', message: `Unknown request type ${type}.` };
+    const result = await handler(event.data);
+    self.postMessage({ id, ok: true, result });
+  } catch (thrown) {
+    self.postMessage({ id, ok: false, error: toError(thrown) });
+  }
+});
