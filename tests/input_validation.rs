@@ -247,3 +247,27 @@ fn error_json_has_every_field() {
     assert_eq!(v["code"], "non_numeric");
     assert_eq!(v["row"], 2);
 }
+
+/// `tests/fixtures/LSAT7/data.xlsx` is LSAT7's data.csv written as a workbook (rewritten with
+/// PACER_UPDATE_GOLDEN=1); it must read exactly like the CSV. The browser test uploads it.
+#[test]
+fn lsat7_workbook_reads_like_its_csv() {
+    let path = common::fixture("LSAT7/data.xlsx");
+    let csv = read_responses(&common::fixture_bytes("LSAT7/data.csv"), "LSAT7.csv").unwrap();
+    if std::env::var("PACER_UPDATE_GOLDEN").is_ok() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (j, name) in csv.items().iter().enumerate() {
+            ws.write_string(0, j as u16, name).unwrap();
+        }
+        for p in 0..csv.n_persons() {
+            for (j, &c) in csv.person(p).iter().enumerate() {
+                ws.write_number(p as u32 + 1, j as u16, c as f64).unwrap();
+            }
+        }
+        wb.save(&path).unwrap();
+    }
+    let xlsx = read_responses(&std::fs::read(&path).unwrap(), "LSAT7.xlsx").unwrap();
+    assert_eq!(xlsx.items(), csv.items());
+    assert_eq!(xlsx.codes(), csv.codes());
+}

@@ -191,6 +191,16 @@ impl Builder {
     fn score(&self, row: usize, col: usize, cell: &Cell<'_>) -> Result<u8> {
         const HINT_SCORES: &str =
             "Scores must be whole numbers 0, 1, 2, ...; leave the cell empty or write NA for a missing response.";
+        // Fast path: one to three ASCII digits (the usual cell) need no float parsing.
+        if let Cell::Text(t) = *cell {
+            let b = t.as_bytes();
+            if !b.is_empty() && b.len() <= 3 && b.iter().all(u8::is_ascii_digit) {
+                let v = b.iter().fold(0u32, |acc, &d| acc * 10 + (d - b'0') as u32);
+                if v <= MAX_SCORE as u32 {
+                    return Ok(v as u8);
+                }
+            }
+        }
         let value = match *cell {
             Cell::Empty => return Ok(MISSING),
             Cell::Text(t) if t.eq_ignore_ascii_case("na") => return Ok(MISSING),

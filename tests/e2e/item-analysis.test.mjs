@@ -145,6 +145,11 @@ async function mainScenario(page, log) {
   assert.ok(Math.abs((await readAlpha(page)) - LSAT7_ALPHA) < 1e-6);
   assert.equal(await error.isVisible(), false, 'the error is cleared by a successful run');
 
+  // The same data as an XLSX workbook, chosen through the file input, gives the same alpha.
+  await page.setInputFiles('#file-input', path.resolve('tests/fixtures/LSAT7/data.xlsx'));
+  await page.locator('#results .file-name', { hasText: 'data.xlsx' }).waitFor();
+  assert.ok(Math.abs((await readAlpha(page)) - LSAT7_ALPHA) < 1e-6);
+
   // The polytomous sample runs too (Cronbach's alpha, psych::alpha = 0.5977...).
   await page.click('#run-sample-science');
   await page.locator('#results .file-name', { hasText: 'Science.csv' }).waitFor();

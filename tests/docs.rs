@@ -1,0 +1,39 @@
+//! The JSON documentation lists exactly the fields the engine emits (so docs and output cannot
+//! drift apart silently).
+
+mod common;
+use common::*;
+use std::collections::BTreeSet;
+
+/// Field names from the first column of the markdown tables under `heading` (up to the next `##`).
+fn documented(doc: &str, heading: &str) -> BTreeSet<String> {
+    let section = doc
+        .split(&format!("## {heading}\n"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no section {heading}"));
+    let section = section.split("\n## ").next().unwrap();
+    section
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .flat_map(|l| {
+            let cell = l.split('|').nth(1).unwrap();
+            cell.split(',')
+                .map(|f| f.trim().trim_matches('`').to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+fn keys(v: &serde_json::Value) -> BTreeSet<String> {
+    v.as_object().unwrap().keys().cloned().collect()
+}
+
+#[test]
+fn items_json_fields_are_documented() {
+    let doc = std::fs::read_to_string(fixture("../../docs/json/items.md")).unwrap();
+    let json = pacer::tools::analyze_items_json(&fixture_bytes("Science/data.csv"), "").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(documented(&doc, "Top level"), keys(&v));
+    assert_eq!(documented(&doc, "`items[]`"), keys(&v["items"][0]));
+    assert_eq!(documented(&doc, "`test`"), keys(&v["test"]));
+}
