@@ -12,7 +12,9 @@
 
 pub mod ctt;
 pub mod data;
+pub mod em;
 pub mod error;
+pub mod irt;
 pub mod math;
 pub mod tools;
 

@@ -1,0 +1,239 @@
+//! The E-step and M-step of dichotomous IRT models over collapsed response patterns.
+//!
+//! E-step (Bock & Aitkin, 1981), in log space: for pattern p and node q,
+//! `log L_pq = Σ_{j answered} log Q_jq + Σ_{j: x_pj = 1} (log P_jq − log Q_jq)`, computed as the
+//! complete-data base row `Σ_j log Q_jq` plus the log-odds rows of the items answered 1 minus the
+//! `log Q` rows of the items missing: masked sums of (items x nodes) tables, one pass per pattern,
+//! no allocation inside the loop. The posterior `w_pq ∝ π_q L_pq` then gives the expected counts
+//! `N_q = Σ_p c_p w_pq`, `r_jq = Σ_{p: x_pj = 1} c_p w_pq` and the missing mass `m_jq`, so that
+//! the expected number answering item j at node q is `n_jq = N_q − m_jq`.
+
+use super::dichotomous::{
+    m_step_common_slope, m_step_item, BetaPrior, DichotomousModel, ItemCounts, ItemParams,
+};
+use super::patterns::Patterns;
+use crate::em::EmProblem;
+
+/// State of a dichotomous calibration.
+pub struct BinaryEm<'a> {
+    pub patterns: &'a Patterns,
+    pub model: DichotomousModel,
+    pub nodes: Vec<f64>,
+    pub prior: Vec<f64>,
+    pub items: Vec<ItemParams>,
+    pub guessing_prior: Option<BetaPrior>,
+    /// log Q, items x nodes.
+    log_q: Vec<f64>,
+    /// log P − log Q, items x nodes.
+    log_odds: Vec<f64>,
+    /// Expected counts from the last E-step.
+    pub n_total: Vec<f64>,
+    pub r: Vec<f64>,
+    pub missing_mass: Vec<f64>,
+    /// Posterior of each pattern from the last E-step (patterns x nodes), kept when asked.
+    pub posterior: Option<Vec<f64>>,
+    pub loglik: f64,
+}
+
+impl<'a> BinaryEm<'a> {
+    pub fn new(
+        patterns: &'a Patterns,
+        model: DichotomousModel,
+        nodes: Vec<f64>,
+        prior: Vec<f64>,
+        items: Vec<ItemParams>,
+        guessing_prior: Option<BetaPrior>,
+    ) -> BinaryEm<'a> {
+        let (j, q) = (items.len(), nodes.len());
+        BinaryEm {
+            patterns,
+            model,
+            nodes,
+            prior,
+            items,
+            guessing_prior,
+            log_q: vec![0.0; j * q],
+            log_odds: vec![0.0; j * q],
+            n_total: vec![0.0; q],
+            r: vec![0.0; j * q],
+            missing_mass: vec![0.0; j * q],
+            posterior: None,
+            loglik: f64::NAN,
+        }
+    }
+
+    fn n_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Expected number answering item j at each node.
+    pub fn answered_counts(&self, j: usize) -> Vec<f64> {
+        let q = self.n_nodes();
+        self.n_total
+            .iter()
+            .zip(&self.missing_mass[j * q..(j + 1) * q])
+            .map(|(n, m)| (n - m).max(0.0))
+            .collect()
+    }
+
+    /// Expected number answering item j with 1 at each node.
+    pub fn correct_counts(&self, j: usize) -> &[f64] {
+        let q = self.n_nodes();
+        &self.r[j * q..(j + 1) * q]
+    }
+
+    fn fill_tables(&mut self) {
+        let q = self.n_nodes();
+        for (j, p) in self.items.iter().enumerate() {
+            for (k, &t) in self.nodes.iter().enumerate() {
+                let (lp, lq) = p.log_probs(t);
+                self.log_q[j * q + k] = lq;
+                self.log_odds[j * q + k] = lp - lq;
+            }
+        }
+    }
+}
+
+impl EmProblem for BinaryEm<'_> {
+    fn e_step(&mut self) -> f64 {
+        self.fill_tables();
+        let q = self.n_nodes();
+        let k = self.items.len();
+        let mut base = vec![0.0; q];
+        for j in 0..k {
+            for (b, l) in base.iter_mut().zip(&self.log_q[j * q..(j + 1) * q]) {
+                *b += l;
+            }
+        }
+        self.n_total.iter_mut().for_each(|x| *x = 0.0);
+        self.r.iter_mut().for_each(|x| *x = 0.0);
+        self.missing_mass.iter_mut().for_each(|x| *x = 0.0);
+        let keep = self.posterior.is_some();
+        let mut posterior = self.posterior.take().unwrap_or_default();
+        if keep {
+            posterior.resize(self.patterns.len() * q, 0.0);
+        }
+        let mut buf = vec![0.0; q];
+        let mut loglik = 0.0;
+        for p in 0..self.patterns.len() {
+            buf.copy_from_slice(&base);
+            for &j in &self.patterns.ones[p] {
+                let row = &self.log_odds[j as usize * q..(j as usize + 1) * q];
+                buf.iter_mut().zip(row).for_each(|(b, l)| *b += l);
+            }
+            for &j in &self.patterns.missing[p] {
+                let row = &self.log_q[j as usize * q..(j as usize + 1) * q];
+                buf.iter_mut().zip(row).for_each(|(b, l)| *b -= l);
+            }
+            let max = buf.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let mut sum = 0.0;
+            for (b, pr) in buf.iter_mut().zip(&self.prior) {
+                *b = (*b - max).exp() * pr;
+                sum += *b;
+            }
+            let count = self.patterns.counts[p];
+            loglik += count * (max + sum.ln());
+            let scale = count / sum;
+            buf.iter_mut().for_each(|b| *b *= scale);
+            self.n_total.iter_mut().zip(&buf).for_each(|(n, b)| *n += b);
+            for &j in &self.patterns.ones[p] {
+                let row = &mut self.r[j as usize * q..(j as usize + 1) * q];
+                row.iter_mut().zip(&buf).for_each(|(r, b)| *r += b);
+            }
+            for &j in &self.patterns.missing[p] {
+                let row = &mut self.missing_mass[j as usize * q..(j as usize + 1) * q];
+                row.iter_mut().zip(&buf).for_each(|(m, b)| *m += b);
+            }
+            if keep {
+                posterior[p * q..(p + 1) * q]
+                    .iter_mut()
+                    .zip(&buf)
+                    .for_each(|(w, b)| *w = b / count);
+            }
+        }
+        if keep {
+            self.posterior = Some(posterior);
+        }
+        self.loglik = loglik;
+        loglik
+    }
+
+    fn m_step(&mut self) {
+        let k = self.items.len();
+        if self.model.common_slope() {
+            let n: Vec<Vec<f64>> = (0..k).map(|j| self.answered_counts(j)).collect();
+            let r: Vec<Vec<f64>> = (0..k).map(|j| self.correct_counts(j).to_vec()).collect();
+            m_step_common_slope(&mut self.items, &self.nodes, &n, &r);
+            return;
+        }
+        for j in 0..k {
+            let n = self.answered_counts(j);
+            let counts = ItemCounts {
+                nodes: &self.nodes,
+                n: &n,
+                r: self.correct_counts(j),
+            };
+            let mut p = self.items[j];
+            m_step_item(&mut p, &counts, self.model, self.guessing_prior);
+            self.items[j] = p;
+        }
+    }
+
+    fn parameters(&self) -> Vec<f64> {
+        if self.model.common_slope() {
+            let mut v = vec![self.items[0].a1];
+            v.extend(self.items.iter().map(|p| p.d));
+            return v;
+        }
+        let mut v = Vec::with_capacity(self.items.len() * 4);
+        for p in &self.items {
+            v.push(p.a1);
+            v.push(p.d);
+            if self.model.has_guessing() {
+                v.push(p.g);
+            }
+            if self.model.has_upper() {
+                v.push(p.u);
+            }
+        }
+        v
+    }
+
+    fn set_parameters(&mut self, v: &[f64]) -> bool {
+        if self.model.common_slope() {
+            if v.len() != self.items.len() + 1 {
+                return false;
+            }
+            for (p, d) in self.items.iter_mut().zip(&v[1..]) {
+                p.a1 = v[0];
+                p.d = *d;
+            }
+            return true;
+        }
+        let per = 2 + self.model.has_guessing() as usize + self.model.has_upper() as usize;
+        if v.len() != self.items.len() * per {
+            return false;
+        }
+        let mut next = self.items.clone();
+        for (p, chunk) in next.iter_mut().zip(v.chunks(per)) {
+            p.a1 = chunk[0];
+            p.d = chunk[1];
+            let mut i = 2;
+            if self.model.has_guessing() {
+                if !(chunk[i] > 0.0 && chunk[i] < 0.5) {
+                    return false;
+                }
+                p.g = chunk[i];
+                i += 1;
+            }
+            if self.model.has_upper() {
+                if !(chunk[i] > 0.5 && chunk[i] < 1.0) {
+                    return false;
+                }
+                p.u = chunk[i];
+            }
+        }
+        self.items = next;
+        true
+    }
+}

@@ -1,0 +1,416 @@
+//! Item response theory: marginal maximum-likelihood calibration by EM (Bock & Aitkin, 1981).
+//!
+//! - [`quadrature`]: rectangular (mirt's default) and Gauss-Hermite rules.
+//! - [`dichotomous`]: Rasch, 1PL, 2PL, 3PL, 4PL response functions and per-item M-steps.
+//! - [`patterns`]: identical response patterns collapsed with counts.
+//! - the E-step over patterns lives in `binary_em`, driven by the shared [`crate::em`] driver.
+
+mod binary_em;
+pub mod dichotomous;
+pub mod patterns;
+pub mod quadrature;
+
+pub use dichotomous::{BetaPrior, DichotomousModel, ItemParams};
+pub use quadrature::Quadrature;
+
+use crate::data::{ResponseMatrix, MISSING};
+use crate::em::{run_em, Acceleration, Control, EmOptions, EmReport, Progress, StopReason};
+use crate::error::{Error, ErrorCode, InputError, Result, Warning};
+use crate::EngineInfo;
+use binary_em::BinaryEm;
+use patterns::Patterns;
+use serde::{Deserialize, Serialize};
+
+/// Which quadrature rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuadratureRule {
+    /// Equally spaced nodes on [−6, 6] (mirt's default).
+    #[default]
+    Rectangular,
+    /// Gauss-Hermite nodes (PACER's default, 21 nodes).
+    GaussHermite,
+}
+
+/// Options of an IRT calibration.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IrtOptions {
+    /// The model for every item.
+    pub model: DichotomousModel,
+    /// Quadrature rule.
+    #[serde(default)]
+    pub quadrature_rule: QuadratureRule,
+    /// Number of quadrature nodes (default 61 rectangular, 21 Gauss-Hermite).
+    #[serde(default)]
+    pub quadrature_nodes: Option<usize>,
+    /// Scaling constant D used to report `a = a1 / D` (1.0 as mirt, 1.702 for the normal-ogive
+    /// metric, PACER's default).
+    #[serde(default = "default_d", rename = "D")]
+    pub d_constant: f64,
+    /// Convergence tolerance on the largest absolute parameter change.
+    #[serde(default = "default_tol")]
+    pub tolerance: f64,
+    /// Maximum number of EM iterations.
+    #[serde(default = "default_max_iter")]
+    pub max_iterations: usize,
+    /// EM acceleration.
+    #[serde(default)]
+    pub acceleration: Acceleration,
+    /// Beta prior on the lower asymptote (3PL/4PL), e.g. Beta(5, 17).
+    #[serde(default)]
+    pub guessing_prior: Option<BetaPrior>,
+}
+
+fn default_d() -> f64 {
+    1.702
+}
+fn default_tol() -> f64 {
+    1e-4
+}
+fn default_max_iter() -> usize {
+    500
+}
+
+impl IrtOptions {
+    /// Defaults for a model: 61 rectangular nodes on [−6, 6], D = 1.702, tolerance 1e-4,
+    /// 500 iterations, SQUAREM.
+    pub fn new(model: DichotomousModel) -> IrtOptions {
+        IrtOptions {
+            model,
+            quadrature_rule: QuadratureRule::Rectangular,
+            quadrature_nodes: None,
+            d_constant: default_d(),
+            tolerance: default_tol(),
+            max_iterations: default_max_iter(),
+            acceleration: Acceleration::Squarem,
+            guessing_prior: None,
+        }
+    }
+
+    /// Checks every option before any fitting starts.
+    pub fn check(&self) -> Result<Quadrature> {
+        if !(self.d_constant.is_finite() && self.d_constant > 0.0) {
+            return Err(Error::option(
+                "D",
+                format!("D = {} is not a positive number", self.d_constant),
+                "Use 1 (logistic metric, as mirt) or 1.702 (normal-ogive metric).",
+            ));
+        }
+        if !(self.tolerance.is_finite() && self.tolerance > 0.0) {
+            return Err(Error::option(
+                "tol",
+                format!("the tolerance {} is not a positive number", self.tolerance),
+                "Use a small positive number such as 1e-4.",
+            ));
+        }
+        if self.max_iterations == 0 {
+            return Err(Error::option(
+                "max-iter",
+                "the iteration limit is 0",
+                "Allow at least one iteration (default 500).",
+            ));
+        }
+        if let Some(b) = self.guessing_prior {
+            if !(b.alpha >= 1.0 && b.beta >= 1.0 && b.alpha.is_finite() && b.beta.is_finite()) {
+                return Err(Error::option(
+                    "guessing-prior",
+                    format!("Beta({}, {}) is not a usable prior", b.alpha, b.beta),
+                    "Use shapes of at least 1, e.g. Beta(5, 17).",
+                ));
+            }
+        }
+        match self.quadrature_rule {
+            QuadratureRule::Rectangular => {
+                Quadrature::rectangular(self.quadrature_nodes.unwrap_or(61), 6.0)
+            }
+            QuadratureRule::GaussHermite => {
+                Quadrature::gauss_hermite(self.quadrature_nodes.unwrap_or(21))
+            }
+        }
+    }
+}
+
+/// One item's estimates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemEstimate {
+    /// Item name.
+    pub item: String,
+    /// Model name (`"2pl"`, ...).
+    pub model: &'static str,
+    /// Slope (slope-intercept form).
+    pub a1: f64,
+    /// Intercept.
+    pub d: f64,
+    /// Lower asymptote.
+    pub g: f64,
+    /// Upper asymptote.
+    pub u: f64,
+    /// Discrimination in the IRT form, a1 / D.
+    pub a: f64,
+    /// Difficulty, −d / a1.
+    pub b: f64,
+    /// Lower asymptote (= g).
+    pub c: f64,
+    /// Parameters at a bound of their range (e.g. `["g"]` for a guessing parameter at 0).
+    pub on_bound: Vec<&'static str>,
+}
+
+/// Latent-trait distribution parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Latent {
+    /// Mean (fixed at 0).
+    pub mean: f64,
+    /// Variance (fixed at 1, estimated for the Rasch model).
+    pub variance: f64,
+    /// Whether the variance was estimated.
+    pub variance_estimated: bool,
+}
+
+/// The result of [`calibrate`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IrtCalibration {
+    /// Always `"irt_calibration"`.
+    pub tool: &'static str,
+    /// Engine name and version.
+    pub engine: EngineInfo,
+    /// The file calibrated.
+    pub file: String,
+    /// The options in effect.
+    pub options: IrtOptions,
+    /// The quadrature rule used.
+    pub quadrature: Quadrature,
+    /// Examinees.
+    pub n_persons: usize,
+    /// Items.
+    pub n_items: usize,
+    /// Distinct response patterns.
+    pub n_patterns: usize,
+    /// Item estimates.
+    pub items: Vec<ItemEstimate>,
+    /// Latent distribution.
+    pub latent: Latent,
+    /// Marginal log-likelihood at the estimates.
+    pub loglik: f64,
+    /// Number of free parameters.
+    pub npar: usize,
+    /// −2 logL + 2 npar.
+    pub aic: f64,
+    /// −2 logL + npar · ln N.
+    pub bic: f64,
+    /// −2 logL + npar · ln((N + 2) / 24) (sample-size adjusted BIC).
+    pub sabic: f64,
+    /// Whether EM converged.
+    pub converged: bool,
+    /// Why EM stopped.
+    pub stop_reason: StopReason,
+    /// EM iterations.
+    pub iterations: usize,
+    /// Largest parameter change of the last iteration.
+    pub last_change: f64,
+    /// Log-likelihood after each E-step.
+    pub loglik_trace: Vec<f64>,
+    /// Non-fatal findings.
+    pub warnings: Vec<Warning>,
+}
+
+/// Checks that the data suit a dichotomous IRT model.
+fn check_data(data: &ResponseMatrix) -> Result<()> {
+    for (j, name) in data.items().iter().enumerate() {
+        let max = data.max_scores()[j];
+        if max > 1 {
+            return Err(InputError::new(ErrorCode::InvalidOption, data.file(), format!("item '{name}' has scores up to {max}, but the dichotomous models need 0/1 scores"))
+                .column(name.clone())
+                .hint("Recode the item to 0/1, or calibrate it with a polytomous model.")
+                .build());
+        }
+        let ones = (0..data.n_persons())
+            .filter(|&p| data.person(p)[j] == 1)
+            .count();
+        let answered = data.answered()[j];
+        if ones == 0 || ones == answered {
+            let all = if ones == 0 { 0 } else { 1 };
+            return Err(InputError::new(ErrorCode::TooFewData, data.file(), format!("everyone who answered item '{name}' scored {all}, so its parameters cannot be estimated (they go to infinity)"))
+                .column(name.clone())
+                .hint("Remove the item from the calibration; it carries no information about the latent trait.")
+                .build());
+        }
+    }
+    if data.n_items() < 2 {
+        return Err(InputError::new(
+            ErrorCode::TooFewData,
+            data.file(),
+            "an IRT calibration needs at least two items",
+        )
+        .hint("Add items to the file.")
+        .build());
+    }
+    let answered_any = (0..data.n_persons())
+        .filter(|&p| data.person(p).iter().any(|&c| c != MISSING))
+        .count();
+    if answered_any < 2 {
+        return Err(InputError::new(
+            ErrorCode::TooFewData,
+            data.file(),
+            "fewer than two examinees answered any item",
+        )
+        .hint("Add examinees.")
+        .build());
+    }
+    Ok(())
+}
+
+/// Calibrates a dichotomous IRT model by marginal maximum likelihood with EM.
+///
+/// Missing responses are left out of each examinee's likelihood (no deletion); examinees who
+/// answered nothing contribute a constant and do not change the estimates. `observer` sees the
+/// progress after every EM iteration and may cancel.
+///
+/// # Errors
+/// Invalid options; items that are not 0/1 or that everyone answered alike; fewer than two
+/// items or examinees.
+pub fn calibrate(
+    data: &ResponseMatrix,
+    options: &IrtOptions,
+    observer: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<IrtCalibration> {
+    let quadrature = options.check()?;
+    check_data(data)?;
+    let patterns = Patterns::new(data);
+    let model = options.model;
+    let items = starting_values(data, model);
+    let mut em = BinaryEm::new(
+        &patterns,
+        model,
+        quadrature.nodes.clone(),
+        quadrature.weights.clone(),
+        items,
+        options.guessing_prior,
+    );
+    let em_options = EmOptions {
+        tolerance: options.tolerance,
+        max_iterations: options.max_iterations,
+        acceleration: options.acceleration,
+    };
+    let report: EmReport = run_em(&mut em, &em_options, observer);
+
+    let n = data.n_persons() as f64;
+    let k = data.n_items();
+    let npar = match model {
+        DichotomousModel::Rasch | DichotomousModel::OnePl => k + 1,
+        DichotomousModel::TwoPl => 2 * k,
+        DichotomousModel::ThreePl => 3 * k,
+        DichotomousModel::FourPl => 4 * k,
+    };
+    let loglik = em.loglik;
+    let mut warnings = Vec::new();
+    if !report.converged {
+        warnings.push(Warning {
+            code: "not_converged".into(),
+            item: None,
+            message: format!(
+                "EM stopped after {} iterations ({}) with a largest parameter change of {:.3e}, above the tolerance {:.1e}; the estimates are not final.",
+                report.iterations,
+                match report.stop_reason { StopReason::Cancelled => "cancelled", _ => "iteration limit" },
+                report.last_change,
+                options.tolerance
+            ),
+        });
+    }
+    let d_const = options.d_constant;
+    let mut latent = Latent {
+        mean: 0.0,
+        variance: 1.0,
+        variance_estimated: false,
+    };
+    let common = em.items[0].a1;
+    let items: Vec<ItemEstimate> = em
+        .items
+        .iter()
+        .zip(data.items())
+        .map(|(p, name)| {
+            // The Rasch model is fitted as a 1PL: the common slope is the latent SD.
+            let (a1, d) = if model == DichotomousModel::Rasch {
+                (1.0, p.d)
+            } else {
+                (p.a1, p.d)
+            };
+            let mut on_bound = Vec::new();
+            if model.has_guessing() && p.g < 1e-4 {
+                on_bound.push("g");
+            }
+            if model.has_upper() && p.u > 1.0 - 1e-4 {
+                on_bound.push("u");
+            }
+            ItemEstimate {
+                item: name.clone(),
+                model: model.name(),
+                a1,
+                d,
+                g: p.g,
+                u: p.u,
+                a: a1 / d_const,
+                b: -d / a1,
+                c: p.g,
+                on_bound,
+            }
+        })
+        .collect();
+    if model == DichotomousModel::Rasch {
+        latent.variance = common * common;
+        latent.variance_estimated = true;
+    }
+    for it in &items {
+        if !it.on_bound.is_empty() {
+            warnings.push(Warning {
+                code: "parameter_on_bound".into(),
+                item: Some(it.item.clone()),
+                message: format!("Item '{}': {} at the bound of its range; its standard error is not meaningful.", it.item, it.on_bound.join(", ")),
+            });
+        }
+    }
+    Ok(IrtCalibration {
+        tool: "irt_calibration",
+        engine: EngineInfo::current(),
+        file: data.file().to_string(),
+        options: *options,
+        quadrature,
+        n_persons: data.n_persons(),
+        n_items: k,
+        n_patterns: patterns.len(),
+        items,
+        latent,
+        loglik,
+        npar,
+        aic: -2.0 * loglik + 2.0 * npar as f64,
+        bic: -2.0 * loglik + npar as f64 * n.ln(),
+        sabic: -2.0 * loglik + npar as f64 * ((n + 2.0) / 24.0).ln(),
+        converged: report.converged,
+        stop_reason: report.stop_reason,
+        iterations: report.iterations,
+        last_change: report.last_change,
+        loglik_trace: report.loglik_trace,
+        warnings,
+    })
+}
+
+/// Starting values: slope 1, intercept from the proportion correct p as
+/// `logit(p) · √(1 + π²/8)` (the marginal of a unit-slope logistic item over N(0, 1)), g = .1
+/// (3PL/4PL), u = .95 (4PL).
+fn starting_values(data: &ResponseMatrix, model: DichotomousModel) -> Vec<ItemParams> {
+    (0..data.n_items())
+        .map(|j| {
+            let ones = (0..data.n_persons())
+                .filter(|&p| data.person(p)[j] == 1)
+                .count() as f64;
+            let p = (ones / data.answered()[j] as f64).clamp(0.01, 0.99);
+            let scale = (1.0 + std::f64::consts::PI.powi(2) / 8.0).sqrt();
+            ItemParams {
+                a1: 1.0,
+                d: (p / (1.0 - p)).ln() * scale,
+                g: if model.has_guessing() { 0.1 } else { 0.0 },
+                u: if model.has_upper() { 0.95 } else { 1.0 },
+            }
+        })
+        .collect()
+}
