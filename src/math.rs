@@ -42,3 +42,66 @@ mod tests {
         assert_eq!(covariance_from_sums(1, 1, 1, 1), None);
     }
 }
+
+/// Inverse of a symmetric positive-definite matrix (row-major, n x n) by Cholesky
+/// decomposition; `None` when the matrix is not positive definite.
+pub fn spd_inverse(a: &[f64], n: usize) -> Option<Vec<f64>> {
+    // L Lᵀ = A.
+    let mut l = vec![0.0; n * n];
+    for j in 0..n {
+        let mut s = a[j * n + j];
+        for k in 0..j {
+            s -= l[j * n + k] * l[j * n + k];
+        }
+        if s.is_nan() || s <= 0.0 {
+            return None;
+        }
+        let d = s.sqrt();
+        l[j * n + j] = d;
+        for i in j + 1..n {
+            let mut t = a[i * n + j];
+            for k in 0..j {
+                t -= l[i * n + k] * l[j * n + k];
+            }
+            l[i * n + j] = t / d;
+        }
+    }
+    // Solve L Lᵀ X = I column by column.
+    let mut inv = vec![0.0; n * n];
+    let mut y = vec![0.0; n];
+    for c in 0..n {
+        for i in 0..n {
+            let mut t = if i == c { 1.0 } else { 0.0 };
+            for k in 0..i {
+                t -= l[i * n + k] * y[k];
+            }
+            y[i] = t / l[i * n + i];
+        }
+        for i in (0..n).rev() {
+            let mut t = y[i];
+            for k in i + 1..n {
+                t -= l[k * n + i] * inv[k * n + c];
+            }
+            inv[i * n + c] = t / l[i * n + i];
+        }
+    }
+    Some(inv)
+}
+
+#[cfg(test)]
+mod linalg_tests {
+    use super::spd_inverse;
+
+    #[test]
+    fn inverts_a_small_spd_matrix() {
+        let a = [4.0, 2.0, 0.6, 2.0, 2.0, 0.5, 0.6, 0.5, 3.0];
+        let inv = spd_inverse(&a, 3).unwrap();
+        for i in 0..3 {
+            for j in 0..3 {
+                let v: f64 = (0..3).map(|k| a[i * 3 + k] * inv[k * 3 + j]).sum();
+                assert!((v - if i == j { 1.0 } else { 0.0 }).abs() < 1e-14);
+            }
+        }
+        assert!(spd_inverse(&[1.0, 2.0, 2.0, 1.0], 2).is_none());
+    }
+}

@@ -114,3 +114,137 @@ fn lsat7_3pl_reaches_mirts_likelihood_and_reports_the_bound() {
     assert!(r.items[0].on_bound.contains(&"g"), "{:?}", r.items[0]);
     assert!(r.warnings.iter().any(|w| w.code == "parameter_on_bound"));
 }
+
+#[test]
+fn sim_2pl_10k_recovers_generating_parameters_and_matches_mirt() {
+    let data = read_responses(&fixture_bytes("sim_2pl_10k/data.csv"), "sim.csv").unwrap();
+    let r = calibrate(&data, &mirt_options(DichotomousModel::TwoPl), &mut |_| {
+        Control::Continue
+    })
+    .unwrap();
+    assert!(r.converged);
+    // Generating parameters (a, b on the logistic metric, D = 1): RMSE below 0.05.
+    let (h, truth) = read_csv_table("sim_2pl_10k/true_item_params.csv");
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let rmse = |f: &dyn Fn(usize) -> (f64, f64)| {
+        ((0..truth.len())
+            .map(f)
+            .map(|(x, y)| (x - y).powi(2))
+            .sum::<f64>()
+            / truth.len() as f64)
+            .sqrt()
+    };
+    let rmse_a = rmse(&|j| (r.items[j].a, truth[j][col("a")].parse().unwrap()));
+    let rmse_b = rmse(&|j| (r.items[j].b, truth[j][col("b")].parse().unwrap()));
+    assert!(
+        rmse_a < 0.05 && rmse_b < 0.05,
+        "RMSE a {rmse_a}, b {rmse_b}"
+    );
+    // mirt's default fit (TOL = 1e-4): the same maximum, parameters within 1e-2.
+    let (h, mirt) = read_csv_table("sim_2pl_10k/mirt_2PL_estimates.csv");
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    for (row, it) in mirt.iter().zip(&r.items) {
+        assert_close(
+            &format!("{} a1", it.item),
+            it.a1,
+            row[col("a1")].parse().unwrap(),
+            1e-2,
+        );
+        assert_close(
+            &format!("{} d", it.item),
+            it.d,
+            row[col("d")].parse().unwrap(),
+            1e-2,
+        );
+    }
+    let timing = json("sim_2pl_10k/mirt_2PL_timing.json");
+    let mirt_ll = timing["runs"]["default_quadpts61_noSE"]["logLik"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        r.loglik >= mirt_ll - 1e-2,
+        "logLik {} vs mirt {}",
+        r.loglik,
+        mirt_ll
+    );
+}
+
+/// SEs within 2 % of mirt's (Oakes) standard errors.
+fn check_se(ours: f64, theirs: &str, what: &str) {
+    let theirs: f64 = theirs.parse().unwrap();
+    assert!(
+        (ours - theirs).abs() <= 0.02 * theirs,
+        "{what}: SE {ours} vs mirt {theirs}"
+    );
+}
+
+#[test]
+fn lsat7_2pl_standard_errors_match_mirt() {
+    let mut o = mirt_options(DichotomousModel::TwoPl);
+    o.se = true;
+    let r = calibrate(&lsat7(), &o, &mut |_| Control::Continue).unwrap();
+    let (h, rows) = read_csv_table("LSAT7/mirt_2PL_pars_slopeint_se.csv");
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (hi, irt) = read_csv_table("LSAT7/mirt_2PL_pars_irt_se.csv");
+    let coli = |n: &str| hi.iter().position(|x| x == n).unwrap();
+    for ((row, rowi), it) in rows.iter().zip(&irt).zip(&r.items) {
+        check_se(
+            it.se_a1.unwrap(),
+            &row[col("a1_se")],
+            &format!("{} a1", it.item),
+        );
+        check_se(
+            it.se_d.unwrap(),
+            &row[col("d_se")],
+            &format!("{} d", it.item),
+        );
+        check_se(
+            it.se_a.unwrap(),
+            &rowi[coli("a_se")],
+            &format!("{} a", it.item),
+        );
+        check_se(
+            it.se_b.unwrap(),
+            &rowi[coli("b_se")],
+            &format!("{} b", it.item),
+        );
+        assert_eq!(it.se_g, None);
+    }
+    assert!(r.se_method.is_some());
+}
+
+#[test]
+fn lsat7_rasch_standard_errors_match_mirt() {
+    let mut o = mirt_options(DichotomousModel::Rasch);
+    o.se = true;
+    let r = calibrate(&lsat7(), &o, &mut |_| Control::Continue).unwrap();
+    let (h, rows) = read_csv_table("LSAT7/mirt_Rasch_pars_slopeint_se.csv");
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    for (row, it) in rows.iter().zip(&r.items) {
+        check_se(
+            it.se_d.unwrap(),
+            &row[col("d_se")],
+            &format!("{} d", it.item),
+        );
+        assert_eq!(it.se_a1, None);
+    }
+    let fit = json("LSAT7/mirt_Rasch_fit.json");
+    let se_var = fit["group_pars"]["se"]["COV_11"].as_f64().unwrap();
+    check_se(
+        r.latent.se_variance.unwrap(),
+        &se_var.to_string(),
+        "latent variance",
+    );
+}
+
+#[test]
+fn lsat7_3pl_standard_errors_leave_out_the_bound() {
+    let mut o = mirt_options(DichotomousModel::ThreePl);
+    o.se = true;
+    let r = calibrate(&lsat7(), &o, &mut |_| Control::Continue).unwrap();
+    assert_eq!(r.items[0].se_g, None, "g on its bound has no SE");
+    assert!(r
+        .items
+        .iter()
+        .all(|i| i.se_a1.is_some_and(f64::is_finite) && i.se_d.is_some_and(f64::is_finite)));
+}

@@ -9,7 +9,8 @@
 //! the expected number answering item j at node q is `n_jq = N_q − m_jq`.
 
 use super::dichotomous::{
-    m_step_common_slope, m_step_item, BetaPrior, DichotomousModel, ItemCounts, ItemParams,
+    logistic, logit, m_step_common_slope, m_step_item, BetaPrior, DichotomousModel, ItemCounts,
+    ItemParams,
 };
 use super::patterns::Patterns;
 use crate::em::EmProblem;
@@ -235,5 +236,124 @@ impl EmProblem for BinaryEm<'_> {
         }
         self.items = next;
         true
+    }
+}
+
+impl BinaryEm<'_> {
+    /// Free parameters on the scale the standard errors use: (a, d_1..d_J) for the common-slope
+    /// models; per item a1, d, then logit(g) (3PL/4PL) and logit(u) (4PL).
+    pub fn internal_parameters(&self) -> Vec<f64> {
+        if self.model.common_slope() {
+            return self.parameters();
+        }
+        let mut v = Vec::new();
+        for p in &self.items {
+            v.extend([p.a1, p.d]);
+            if self.model.has_guessing() {
+                v.push(logit(p.g));
+            }
+            if self.model.has_upper() {
+                v.push(logit(p.u));
+            }
+        }
+        v
+    }
+
+    fn set_internal_parameters(&mut self, v: &[f64]) {
+        if self.model.common_slope() {
+            self.set_parameters(v);
+            return;
+        }
+        let per = 2 + self.model.has_guessing() as usize + self.model.has_upper() as usize;
+        for (p, c) in self.items.iter_mut().zip(v.chunks(per)) {
+            p.a1 = c[0];
+            p.d = c[1];
+            let mut i = 2;
+            if self.model.has_guessing() {
+                p.g = logistic(c[i]);
+                i += 1;
+            }
+            if self.model.has_upper() {
+                p.u = logistic(c[i]);
+            }
+        }
+    }
+
+    /// Gradient of the marginal log-likelihood at the parameters of the last E-step, by Fisher's
+    /// identity: the gradient of the expected complete-data log-likelihood,
+    /// `Σ_q (r_jq − n_jq P_jq) / (P_jq Q_jq) · ∂P_jq/∂β` (see `m_step_item` for ∂P/∂β). The Beta
+    /// prior on g, when given, is included (the gradient of the log posterior).
+    pub fn gradient(&self) -> Vec<f64> {
+        let k = self.items.len();
+        let common = self.model.common_slope();
+        let mut grad = if common { vec![0.0; k + 1] } else { Vec::new() };
+        for j in 0..k {
+            let p = self.items[j];
+            let n = self.answered_counts(j);
+            let r = self.correct_counts(j);
+            let mut gj = [0.0; 4];
+            for (q, &t) in self.nodes.iter().enumerate() {
+                let l = logistic(p.a1 * t + p.d);
+                let prob = p.g + (p.u - p.g) * l;
+                let resid = (r[q] - n[q] * prob) / (prob * (1.0 - prob)).max(1e-300);
+                let s = (p.u - p.g) * l * (1.0 - l);
+                gj[0] += resid * s * t;
+                gj[1] += resid * s;
+                gj[2] += resid * (1.0 - l) * p.g * (1.0 - p.g);
+                gj[3] += resid * l * p.u * (1.0 - p.u);
+            }
+            if common {
+                grad[0] += gj[0];
+                grad[j + 1] = gj[1];
+                continue;
+            }
+            grad.extend([gj[0], gj[1]]);
+            if self.model.has_guessing() {
+                let mut g = gj[2];
+                if let Some(b) = self.guessing_prior {
+                    g += (b.alpha - 1.0) * (1.0 - p.g) - (b.beta - 1.0) * p.g;
+                }
+                grad.push(g);
+            }
+            if self.model.has_upper() {
+                grad.push(gj[3]);
+            }
+        }
+        grad
+    }
+
+    /// The observed information matrix (negative Hessian of the marginal log-likelihood) in the
+    /// internal parameterisation, by central differences of the analytic gradient with steps
+    /// `h = 1e-4 · max(1, |β|)`, symmetrised. Leaves the parameters and expected counts as they
+    /// were.
+    pub fn observed_information(&mut self) -> Vec<f64> {
+        let base = self.internal_parameters();
+        let n = base.len();
+        let mut info = vec![0.0; n * n];
+        for i in 0..n {
+            let h = 1e-4 * base[i].abs().max(1.0);
+            let mut v = base.clone();
+            v[i] = base[i] + h;
+            self.set_internal_parameters(&v);
+            self.e_step();
+            let gp = self.gradient();
+            v[i] = base[i] - h;
+            self.set_internal_parameters(&v);
+            self.e_step();
+            let gm = self.gradient();
+            for k in 0..n {
+                info[k * n + i] = -(gp[k] - gm[k]) / (2.0 * h);
+            }
+        }
+        for i in 0..n {
+            for k in 0..i {
+                let m = 0.5 * (info[i * n + k] + info[k * n + i]);
+                info[i * n + k] = m;
+                info[k * n + i] = m;
+            }
+        }
+        self.set_internal_parameters(&base);
+        self.e_step();
+        info
     }
 }

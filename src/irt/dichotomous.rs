@@ -79,7 +79,8 @@ pub struct ItemParams {
 /// Numerically safe bounds for asymptotes on the logit scale (mirt bounds g and u likewise).
 const ASYMPTOTE_EPS: f64 = 1e-8;
 
-fn logistic(z: f64) -> f64 {
+/// The logistic function, computed without overflow.
+pub(crate) fn logistic(z: f64) -> f64 {
     if z >= 0.0 {
         1.0 / (1.0 + (-z).exp())
     } else {
@@ -183,7 +184,8 @@ fn solve_spd(a: &mut [[f64; 4]; 4], b: &[f64; 4], n: usize) -> Option<[f64; 4]> 
     Some(x)
 }
 
-fn logit(p: f64) -> f64 {
+/// log(p / (1 − p)).
+pub(crate) fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
 

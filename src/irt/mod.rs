@@ -60,6 +60,9 @@ pub struct IrtOptions {
     /// Beta prior on the lower asymptote (3PL/4PL), e.g. Beta(5, 17).
     #[serde(default)]
     pub guessing_prior: Option<BetaPrior>,
+    /// Whether to compute standard errors.
+    #[serde(default)]
+    pub se: bool,
 }
 
 fn default_d() -> f64 {
@@ -85,6 +88,7 @@ impl IrtOptions {
             max_iterations: default_max_iter(),
             acceleration: Acceleration::Squarem,
             guessing_prior: None,
+            se: false,
         }
     }
 
@@ -154,6 +158,20 @@ pub struct ItemEstimate {
     pub c: f64,
     /// Parameters at a bound of their range (e.g. `["g"]` for a guessing parameter at 0).
     pub on_bound: Vec<&'static str>,
+    /// Standard errors (null when not requested, fixed, or on a bound).
+    pub se_a1: Option<f64>,
+    /// SE of d.
+    pub se_d: Option<f64>,
+    /// SE of g (delta method from logit g).
+    pub se_g: Option<f64>,
+    /// SE of u (delta method from logit u).
+    pub se_u: Option<f64>,
+    /// SE of a = a1 / D.
+    pub se_a: Option<f64>,
+    /// SE of b = −d / a1 (delta method with the covariance of a1 and d).
+    pub se_b: Option<f64>,
+    /// SE of c (= SE of g).
+    pub se_c: Option<f64>,
 }
 
 /// Latent-trait distribution parameters.
@@ -165,6 +183,8 @@ pub struct Latent {
     pub variance: f64,
     /// Whether the variance was estimated.
     pub variance_estimated: bool,
+    /// SE of the variance when estimated and SEs were requested.
+    pub se_variance: Option<f64>,
 }
 
 /// The result of [`calibrate`].
@@ -210,9 +230,14 @@ pub struct IrtCalibration {
     pub last_change: f64,
     /// Log-likelihood after each E-step.
     pub loglik_trace: Vec<f64>,
+    /// How standard errors were computed (null when not requested).
+    pub se_method: Option<&'static str>,
     /// Non-fatal findings.
     pub warnings: Vec<Warning>,
 }
+
+/// How [`calibrate`] computes standard errors.
+pub const SE_METHOD: &str = "observed information: central differences of the analytic gradient of the marginal log-likelihood (Fisher's identity), inverted over the parameters not on a bound";
 
 /// Checks that the data suit a dichotomous IRT model.
 fn check_data(data: &ResponseMatrix) -> Result<()> {
@@ -322,13 +347,20 @@ pub fn calibrate(
         mean: 0.0,
         variance: 1.0,
         variance_estimated: false,
+        se_variance: None,
+    };
+    let cov = if options.se {
+        Some(covariance(&mut em))
+    } else {
+        None
     };
     let common = em.items[0].a1;
     let items: Vec<ItemEstimate> = em
         .items
         .iter()
         .zip(data.items())
-        .map(|(p, name)| {
+        .enumerate()
+        .map(|(j, (p, name))| {
             // The Rasch model is fitted as a 1PL: the common slope is the latent SD.
             let (a1, d) = if model == DichotomousModel::Rasch {
                 (1.0, p.d)
@@ -342,6 +374,10 @@ pub fn calibrate(
             if model.has_upper() && p.u > 1.0 - 1e-4 {
                 on_bound.push("u");
             }
+            let se = cov
+                .as_ref()
+                .map(|c| item_standard_errors(c, model, j, p))
+                .unwrap_or_default();
             ItemEstimate {
                 item: name.clone(),
                 model: model.name(),
@@ -353,12 +389,24 @@ pub fn calibrate(
                 b: -d / a1,
                 c: p.g,
                 on_bound,
+                se_a1: se.a1,
+                se_d: se.d,
+                se_g: se.g,
+                se_u: se.u,
+                se_a: se.a1.map(|s| s / d_const),
+                se_b: se.b,
+                se_c: se.g,
             }
         })
         .collect();
     if model == DichotomousModel::Rasch {
         latent.variance = common * common;
         latent.variance_estimated = true;
+        // Var(σ²) by the delta method: (2a)² Var(a).
+        latent.se_variance = cov
+            .as_ref()
+            .and_then(|c| c.get(0, 0))
+            .map(|v| 2.0 * common.abs() * v.sqrt());
     }
     for it in &items {
         if !it.on_bound.is_empty() {
@@ -390,6 +438,7 @@ pub fn calibrate(
         iterations: report.iterations,
         last_change: report.last_change,
         loglik_trace: report.loglik_trace,
+        se_method: options.se.then_some(SE_METHOD),
         warnings,
     })
 }
@@ -413,4 +462,118 @@ fn starting_values(data: &ResponseMatrix, model: DichotomousModel) -> Vec<ItemPa
             }
         })
         .collect()
+}
+
+/// The covariance matrix of the internal parameters, with parameters on a bound left out
+/// (their rows and columns are `None`).
+struct Covariance {
+    /// For each internal parameter, its index among the free ones.
+    index: Vec<Option<usize>>,
+    free: usize,
+    values: Option<Vec<f64>>,
+}
+
+impl Covariance {
+    fn get(&self, i: usize, k: usize) -> Option<f64> {
+        let (a, b) = (self.index.get(i).copied()??, self.index.get(k).copied()??);
+        self.values.as_ref().map(|v| v[a * self.free + b])
+    }
+}
+
+fn covariance(em: &mut BinaryEm<'_>) -> Covariance {
+    let info = em.observed_information();
+    let params = em.internal_parameters();
+    let n = params.len();
+    // Asymptotes within 1e-4 of 0 or 1 sit on their bound: no standard error.
+    let on_bound = |i: usize| -> bool {
+        if em.model.common_slope() {
+            return false;
+        }
+        let per = 2 + em.model.has_guessing() as usize + em.model.has_upper() as usize;
+        let k = i % per;
+        if k < 2 {
+            return false;
+        }
+        let v = dichotomous::logistic(params[i]);
+        !(1e-4..=1.0 - 1e-4).contains(&v)
+    };
+    let mut index = vec![None; n];
+    let mut free = 0;
+    for i in 0..n {
+        if !on_bound(i) {
+            index[i] = Some(free);
+            free += 1;
+        }
+    }
+    let mut reduced = vec![0.0; free * free];
+    for i in 0..n {
+        for k in 0..n {
+            if let (Some(a), Some(b)) = (index[i], index[k]) {
+                reduced[a * free + b] = info[i * n + k];
+            }
+        }
+    }
+    Covariance {
+        index,
+        free,
+        values: crate::math::spd_inverse(&reduced, free),
+    }
+}
+
+#[derive(Default)]
+struct ItemSe {
+    a1: Option<f64>,
+    d: Option<f64>,
+    g: Option<f64>,
+    u: Option<f64>,
+    b: Option<f64>,
+}
+
+/// Standard errors of item j's parameters from the covariance of the internal parameters; the IRT
+/// difficulty b = −d / a1 by the delta method (∂b/∂a1 = d / a1², ∂b/∂d = −1 / a1), g and u from
+/// their logits (∂g/∂logit g = g(1 − g)).
+fn item_standard_errors(
+    cov: &Covariance,
+    model: DichotomousModel,
+    j: usize,
+    p: &ItemParams,
+) -> ItemSe {
+    let sd = |i: usize| cov.get(i, i).filter(|v| *v >= 0.0).map(f64::sqrt);
+    let (ia, id) = if model.common_slope() {
+        (0, j + 1)
+    } else {
+        let per = 2 + model.has_guessing() as usize + model.has_upper() as usize;
+        (j * per, j * per + 1)
+    };
+    let slope_fixed = model == DichotomousModel::Rasch;
+    let a1 = if slope_fixed { 1.0 } else { p.a1 };
+    let b = if slope_fixed {
+        sd(id)
+    } else {
+        match (cov.get(ia, ia), cov.get(id, id), cov.get(ia, id)) {
+            (Some(vaa), Some(vdd), Some(vad)) => {
+                let (ga, gd) = (p.d / (a1 * a1), -1.0 / a1);
+                let v = ga * ga * vaa + gd * gd * vdd + 2.0 * ga * gd * vad;
+                (v >= 0.0).then(|| v.sqrt())
+            }
+            _ => None,
+        }
+    };
+    let mut se = ItemSe {
+        a1: if slope_fixed { None } else { sd(ia) },
+        d: sd(id),
+        b,
+        ..Default::default()
+    };
+    if !model.common_slope() {
+        let mut i = ia + 2;
+        if model.has_guessing() {
+            se.g = sd(i).map(|s| s * p.g * (1.0 - p.g));
+            i += 1;
+        }
+        if model.has_upper() {
+            se.u = sd(i).map(|s| s * p.u * (1.0 - p.u));
+        }
+    }
+    se
 }
