@@ -59,6 +59,19 @@ export function analyzeItems(bytes, options = {}) {
   return call(() => core.analyze_items(toBytes(bytes), JSON.stringify(options)));
 }
 
+/**
+ * IRT calibration (Rasch, 1PL, 2PL, 3PL, 4PL) of a 0/1 response file by marginal maximum
+ * likelihood. `onProgress({iteration, change, loglik})` is called after every EM iteration;
+ * returning `true` from it stops the calibration (the result says `stop_reason: "cancelled"`).
+ * @param {Uint8Array|ArrayBuffer|string} bytes
+ * @param {object} [options] see index.d.ts (IrtOptions)
+ * @param {(p: {iteration: number, change: number, loglik: number}) => boolean|void} [onProgress]
+ */
+export function calibrateIrt(bytes, options = {}, onProgress) {
+  const callback = (iteration, change, loglik) => (onProgress ? onProgress({ iteration, change, loglik }) === true : false);
+  return call(() => core.calibrate_irt(toBytes(bytes), JSON.stringify(options), callback));
+}
+
 /** The engine version, e.g. "0.1.0". */
 export function version() {
   if (!ready) throw new Error('pacer: call `await init()` once before using the engine');

@@ -100,3 +100,103 @@ export interface ItemAnalysisResult {
 
 /** Classical item analysis of a response file. Throws PacerError on bad input. */
 export function analyzeItems(bytes: FileBytes, options?: ItemAnalysisOptions): ItemAnalysisResult;
+
+export type IrtModel = 'rasch' | '1pl' | '2pl' | '3pl' | '4pl';
+
+export interface IrtOptions {
+  fileName?: string;
+  /** Default "2pl". The Rasch model fixes slopes at 1 and estimates the latent variance. */
+  model?: IrtModel;
+  /** Quadrature nodes: default 61 (rectangular on [-6, 6], as mirt) or 21 with gaussHermite. */
+  quadrature?: number;
+  gaussHermite?: boolean;
+  /** Scaling constant for the reported a = a1 / D: 1.702 (default, normal-ogive metric) or 1 (logistic, as mirt). */
+  D?: number;
+  /** Convergence tolerance on the largest absolute parameter change (default 1e-4). */
+  tol?: number;
+  /** Iteration limit (default 500). */
+  maxIter?: number;
+  /** Compute standard errors (observed information). */
+  se?: boolean;
+  /** Beta(alpha, beta) prior on the lower asymptote (3PL/4PL), e.g. [5, 17]. */
+  guessingPrior?: [number, number];
+}
+
+export interface IrtProgress {
+  iteration: number;
+  change: number;
+  loglik: number;
+}
+
+export interface IrtItemEstimate {
+  item: string;
+  model: IrtModel;
+  a1: number;
+  d: number;
+  g: number;
+  u: number;
+  /** a1 / D */
+  a: number;
+  /** -d / a1 */
+  b: number;
+  /** = g */
+  c: number;
+  /** Parameters at a bound of their range, e.g. ["g"]. */
+  on_bound: string[];
+  se_a1: number | null;
+  se_d: number | null;
+  se_g: number | null;
+  se_u: number | null;
+  se_a: number | null;
+  se_b: number | null;
+  se_c: number | null;
+}
+
+export interface IrtCalibrationResult {
+  tool: 'irt_calibration';
+  engine: EngineInfo;
+  file: string;
+  options: {
+    model: IrtModel;
+    quadrature_rule: 'rectangular' | 'gauss-hermite';
+    quadrature_nodes: number | null;
+    D: number;
+    tolerance: number;
+    max_iterations: number;
+    acceleration: 'none' | 'squarem';
+    guessing_prior: { alpha: number; beta: number } | null;
+    se: boolean;
+  };
+  quadrature: { rule: 'rectangular' | 'gauss-hermite'; nodes: number[]; weights: number[] };
+  n_persons: number;
+  n_items: number;
+  n_patterns: number;
+  items: IrtItemEstimate[];
+  latent: { mean: number; variance: number; variance_estimated: boolean; se_variance: number | null };
+  loglik: number;
+  npar: number;
+  aic: number;
+  bic: number;
+  sabic: number;
+  converged: boolean;
+  stop_reason: 'converged' | 'iteration_limit' | 'cancelled';
+  iterations: number;
+  last_change: number;
+  loglik_trace: number[];
+  se_method: string | null;
+  curves: {
+    theta: number[];
+    icc: number[][];
+    item_information: number[][];
+    test_information: number[];
+    test_se: (number | null)[];
+  };
+  warnings: Warning[];
+}
+
+/** IRT calibration; `onProgress` may return true to stop. Throws PacerError on bad input. */
+export function calibrateIrt(
+  bytes: FileBytes,
+  options?: IrtOptions,
+  onProgress?: (progress: IrtProgress) => boolean | void,
+): IrtCalibrationResult;

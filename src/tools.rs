@@ -5,7 +5,9 @@
 
 use crate::ctt::{self, ItemAnalysis, ItemAnalysisOptions, MissingHandling};
 use crate::data::read_responses;
+use crate::em::{Control, Progress};
 use crate::error::{Error, Result};
+use crate::irt::{self, BetaPrior, DichotomousModel, IrtCalibration, IrtOptions, QuadratureRule};
 use serde::Deserialize;
 
 /// Item analysis options as the JS API passes them (JSON, camelCase keys).
@@ -106,6 +108,128 @@ pub fn item_table_csv(result: &ItemAnalysis) -> String {
             num(it.alpha_if_deleted),
             freq.join(";"),
             it.flags.join(";"),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// IRT calibration options as the JS API passes them (JSON, camelCase keys named after the CLI
+/// flags).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IrtRequest {
+    /// The file's name, used in messages and in the result (default `"data"`).
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// `"rasch"`, `"1pl"`, `"2pl"` (default), `"3pl"` or `"4pl"`.
+    #[serde(default)]
+    pub model: Option<DichotomousModel>,
+    /// Number of quadrature nodes (default 61 rectangular, 21 Gauss-Hermite).
+    #[serde(default)]
+    pub quadrature: Option<usize>,
+    /// Gauss-Hermite instead of the rectangular grid.
+    #[serde(default)]
+    pub gauss_hermite: bool,
+    /// Scaling constant D (default 1.702).
+    #[serde(default, rename = "D")]
+    pub d: Option<f64>,
+    /// Convergence tolerance (default 1e-4).
+    #[serde(default)]
+    pub tol: Option<f64>,
+    /// Iteration limit (default 500).
+    #[serde(default)]
+    pub max_iter: Option<usize>,
+    /// Compute standard errors.
+    #[serde(default)]
+    pub se: bool,
+    /// Beta(α, β) prior on the lower asymptote, as `[α, β]`.
+    #[serde(default)]
+    pub guessing_prior: Option<[f64; 2]>,
+}
+
+impl IrtRequest {
+    /// The calibration options this request asks for (checked when the calibration starts).
+    pub fn options(&self) -> IrtOptions {
+        let mut o = IrtOptions::new(self.model.unwrap_or(DichotomousModel::TwoPl));
+        if self.gauss_hermite {
+            o.quadrature_rule = QuadratureRule::GaussHermite;
+        }
+        o.quadrature_nodes = self.quadrature;
+        if let Some(d) = self.d {
+            o.d_constant = d;
+        }
+        if let Some(t) = self.tol {
+            o.tolerance = t;
+        }
+        if let Some(m) = self.max_iter {
+            o.max_iterations = m;
+        }
+        o.se = self.se;
+        o.guessing_prior = self
+            .guessing_prior
+            .map(|[alpha, beta]| BetaPrior { alpha, beta });
+        o
+    }
+}
+
+/// Reads a response file and calibrates an IRT model; `observer` sees each EM iteration and may
+/// cancel.
+pub fn calibrate_irt(
+    bytes: &[u8],
+    file_name: &str,
+    options: &IrtOptions,
+    observer: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<IrtCalibration> {
+    options.check()?;
+    let data = read_responses(bytes, file_name)?;
+    irt::calibrate(&data, options, observer)
+}
+
+/// The JSON door of [`calibrate_irt`] (what the wasm façade exports).
+pub fn calibrate_irt_json(
+    bytes: &[u8],
+    options_json: &str,
+    observer: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<String> {
+    let req: IrtRequest = parse_request(options_json)?;
+    let file = req.file_name.as_deref().unwrap_or("data");
+    Ok(to_json(&calibrate_irt(
+        bytes,
+        file,
+        &req.options(),
+        observer,
+    )?))
+}
+
+/// The item parameter table as CSV: one row per item, columns named as the JSON fields
+/// (`on_bound` joined with `;`); empty cells for null.
+pub fn irt_table_csv(result: &IrtCalibration) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "item", "model", "a1", "d", "g", "u", "a", "b", "c", "se_a1", "se_d", "se_g", "se_u",
+        "se_a", "se_b", "se_c", "on_bound",
+    ];
+    let num = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    let _ = w.write_record(header);
+    for it in &result.items {
+        let _ = w.write_record([
+            it.item.clone(),
+            it.model.to_string(),
+            it.a1.to_string(),
+            it.d.to_string(),
+            it.g.to_string(),
+            it.u.to_string(),
+            it.a.to_string(),
+            it.b.to_string(),
+            it.c.to_string(),
+            num(it.se_a1),
+            num(it.se_d),
+            num(it.se_g),
+            num(it.se_u),
+            num(it.se_a),
+            num(it.se_b),
+            num(it.se_c),
+            it.on_bound.join(";"),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

@@ -75,3 +75,42 @@ fn bad_file_exits_2_with_the_message() {
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn irt_json_and_csv() {
+    let path = fixture("LSAT7/data.csv");
+    let out = pacer(&[
+        "irt",
+        path.to_str().unwrap(),
+        "--model",
+        "2pl",
+        "--D",
+        "1",
+        "--tol",
+        "1e-6",
+        "--se",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["tool"], "irt_calibration");
+    assert_close("logLik", v["loglik"].as_f64().unwrap(), -2658.805, 1e-3);
+    assert!(v["items"][0]["se_a1"].as_f64().is_some());
+    let out = pacer(&[
+        "irt",
+        path.to_str().unwrap(),
+        "--model",
+        "rasch",
+        "--format",
+        "csv",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("item,model,a1,d,g,u,a,b,c,"), "{text}");
+    assert_eq!(text.lines().count(), 6);
+    let out = pacer(&["irt", fixture("Science/data.csv").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0/1"));
+}

@@ -37,3 +37,17 @@ fn items_json_fields_are_documented() {
     assert_eq!(documented(&doc, "`items[]`"), keys(&v["items"][0]));
     assert_eq!(documented(&doc, "`test`"), keys(&v["test"]));
 }
+
+#[test]
+fn irt_json_fields_are_documented() {
+    let doc = std::fs::read_to_string(fixture("../../docs/json/irt.md")).unwrap();
+    let json = pacer::tools::calibrate_irt_json(
+        &fixture_bytes("LSAT7/data.csv"),
+        "{\"se\": true}",
+        &mut |_| pacer::em::Control::Continue,
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(documented(&doc, "Top level"), keys(&v));
+    assert_eq!(documented(&doc, "`items[]`"), keys(&v["items"][0]));
+}

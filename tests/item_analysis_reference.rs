@@ -191,3 +191,27 @@ fn listwise_equals_pairwise_on_complete_data() {
     assert_eq!(a.items, b.items);
     assert_eq!(a.test, b.test);
 }
+
+/// The IRT golden file: LSAT7, 2PL, D = 1, SEs; the wasm tests compare with it (1e-9 relative:
+/// wasm's libm and the native one may differ in the last bit of exp and ln).
+#[test]
+fn irt_golden_file_matches_native() {
+    let json = pacer::tools::calibrate_irt_json(
+        &fixture_bytes("LSAT7/data.csv"),
+        IRT_GOLDEN_OPTIONS,
+        &mut |_| pacer::em::Control::Continue,
+    )
+    .unwrap();
+    let path = fixture("golden/LSAT7_irt_2pl.json");
+    if std::env::var("PACER_UPDATE_GOLDEN").is_ok() {
+        std::fs::write(&path, format!("{json}\n")).unwrap();
+    }
+    let mut golden: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
+    golden["engine"]["version"] = ours["engine"]["version"].clone();
+    json_close_tol(&ours, &golden, "LSAT7 irt", 1e-9);
+}
+
+/// Options of the IRT golden file (the wasm tests use the same string).
+const IRT_GOLDEN_OPTIONS: &str = r#"{"fileName":"LSAT7.csv","model":"2pl","D":1,"se":true}"#;

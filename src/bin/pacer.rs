@@ -13,6 +13,8 @@ fn main() -> std::process::ExitCode {
 mod cli {
     use clap::{Parser, Subcommand, ValueEnum};
     use pacer::ctt::{ItemAnalysisOptions, MissingHandling};
+    use pacer::em::{Control, Progress};
+    use pacer::irt::DichotomousModel;
     use pacer::tools;
     use std::path::PathBuf;
     use std::process::ExitCode;
@@ -40,6 +42,19 @@ mod cli {
         Listwise,
     }
 
+    #[derive(Clone, Copy, ValueEnum)]
+    enum Model {
+        Rasch,
+        #[value(name = "1pl")]
+        OnePl,
+        #[value(name = "2pl")]
+        TwoPl,
+        #[value(name = "3pl")]
+        ThreePl,
+        #[value(name = "4pl")]
+        FourPl,
+    }
+
     #[derive(Subcommand)]
     enum Command {
         /// Classical item analysis: item statistics, alpha, score distribution.
@@ -53,6 +68,56 @@ mod cli {
             #[arg(long, value_enum, default_value = "json")]
             format: Format,
         },
+        /// IRT calibration of 0/1 items by marginal maximum likelihood (EM).
+        Irt {
+            /// Response file (CSV or XLSX) of 0/1 scores; empty or NA = missing.
+            file: PathBuf,
+            /// The model.
+            #[arg(long, value_enum, default_value = "2pl")]
+            model: Model,
+            /// Number of quadrature nodes (default 61 rectangular on [-6, 6]; 21 Gauss-Hermite).
+            #[arg(long)]
+            quadrature: Option<usize>,
+            /// Gauss-Hermite quadrature instead of the rectangular grid.
+            #[arg(long)]
+            gauss_hermite: bool,
+            /// Scaling constant D for the reported a = a1 / D (1 = logistic metric as mirt).
+            #[arg(long = "D", default_value_t = 1.702, allow_negative_numbers = true)]
+            d: f64,
+            /// Convergence tolerance on the largest absolute parameter change.
+            #[arg(long, default_value_t = 1e-4, allow_negative_numbers = true)]
+            tol: f64,
+            /// Iteration limit.
+            #[arg(long, default_value_t = 500)]
+            max_iter: usize,
+            /// Compute standard errors.
+            #[arg(long)]
+            se: bool,
+            /// Beta prior on the lower asymptote (3PL/4PL), as ALPHA,BETA (e.g. 5,17).
+            #[arg(long, value_parser = parse_pair)]
+            guessing_prior: Option<(f64, f64)>,
+            /// Print each EM iteration on stderr.
+            #[arg(long)]
+            progress: bool,
+            /// Output: the full result as JSON, or the item table as CSV.
+            #[arg(long, value_enum, default_value = "json")]
+            format: Format,
+        },
+    }
+
+    fn parse_pair(s: &str) -> Result<(f64, f64), String> {
+        let parts: Vec<&str> = s.split(',').collect();
+        match parts.as_slice() {
+            [a, b] => Ok((
+                a.trim()
+                    .parse()
+                    .map_err(|_| format!("'{a}' is not a number"))?,
+                b.trim()
+                    .parse()
+                    .map_err(|_| format!("'{b}' is not a number"))?,
+            )),
+            _ => Err("write the two shapes as ALPHA,BETA, e.g. 5,17".into()),
+        }
     }
 
     fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
@@ -79,6 +144,53 @@ mod cli {
                 Ok(match format {
                     Format::Json => tools::to_json(&result),
                     Format::Csv => tools::item_table_csv(&result),
+                })
+            }),
+            Command::Irt {
+                file,
+                model,
+                quadrature,
+                gauss_hermite,
+                d,
+                tol,
+                max_iter,
+                se,
+                guessing_prior,
+                progress,
+                format,
+            } => read(&file).and_then(|bytes| {
+                let request = tools::IrtRequest {
+                    file_name: None,
+                    model: Some(match model {
+                        Model::Rasch => DichotomousModel::Rasch,
+                        Model::OnePl => DichotomousModel::OnePl,
+                        Model::TwoPl => DichotomousModel::TwoPl,
+                        Model::ThreePl => DichotomousModel::ThreePl,
+                        Model::FourPl => DichotomousModel::FourPl,
+                    }),
+                    quadrature,
+                    gauss_hermite,
+                    d: Some(d),
+                    tol: Some(tol),
+                    max_iter: Some(max_iter),
+                    se,
+                    guessing_prior: guessing_prior.map(|(a, b)| [a, b]),
+                };
+                let name = file.display().to_string();
+                let mut observer = |p: &Progress| {
+                    if progress {
+                        eprintln!(
+                            "iteration {:4}  change {:.3e}  loglik {:.6}",
+                            p.iteration, p.change, p.loglik
+                        );
+                    }
+                    Control::Continue
+                };
+                let result = tools::calibrate_irt(&bytes, &name, &request.options(), &mut observer)
+                    .map_err(|e| e.to_string())?;
+                Ok(match format {
+                    Format::Json => tools::to_json(&result),
+                    Format::Csv => tools::irt_table_csv(&result),
                 })
             }),
         };

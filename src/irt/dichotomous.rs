@@ -106,6 +106,20 @@ impl ItemParams {
         self.g + (self.u - self.g) * logistic(self.a1 * theta + self.d)
     }
 
+    /// Item information at θ (Fisher information of one response):
+    /// `a1² (P − g)² (u − P)² / ((u − g)² P (1 − P))`, which is `a1² P (1 − P)` for the 2PL
+    /// (Lord, 1980, eq. 5-9, in slope-intercept form).
+    pub fn information(&self, theta: f64) -> f64 {
+        let p = self.prob(theta);
+        let num = self.a1 * self.a1 * (p - self.g).powi(2) * (self.u - p).powi(2);
+        let den = (self.u - self.g).powi(2) * p * (1.0 - p);
+        if den > 0.0 {
+            num / den
+        } else {
+            0.0
+        }
+    }
+
     /// (log P, log(1 − P)) at θ, accurate in the tails.
     pub fn log_probs(&self, theta: f64) -> (f64, f64) {
         let z = self.a1 * theta + self.d;
@@ -405,6 +419,28 @@ mod tests {
             u: 1.0,
         };
         assert!((q.log_probs(40.0).1 - (-80.0)).abs() < 1e-9); // log(1 − P) far in the tail
+    }
+
+    #[test]
+    fn information_of_2pl_and_3pl() {
+        let p = ItemParams {
+            a1: 1.5,
+            d: 0.3,
+            g: 0.0,
+            u: 1.0,
+        };
+        let pr = p.prob(0.2);
+        assert!((p.information(0.2) - 2.25 * pr * (1.0 - pr)).abs() < 1e-15);
+        // 3PL (Lord 1980): a1² (Q/P) ((P − c)/(1 − c))².
+        let q = ItemParams {
+            a1: 1.2,
+            d: -0.5,
+            g: 0.2,
+            u: 1.0,
+        };
+        let pr = q.prob(0.4);
+        let lord = 1.44 * ((1.0 - pr) / pr) * ((pr - 0.2) / 0.8).powi(2);
+        assert!((q.information(0.4) - lord).abs() < 1e-14);
     }
 
     #[test]

@@ -232,8 +232,62 @@ pub struct IrtCalibration {
     pub loglik_trace: Vec<f64>,
     /// How standard errors were computed (null when not requested).
     pub se_method: Option<&'static str>,
+    /// Curves for plotting.
+    pub curves: Curves,
     /// Non-fatal findings.
     pub warnings: Vec<Warning>,
+}
+
+/// Curves for plotting, from the estimates: on an equally spaced θ grid from −4 to 4 (81 points),
+/// each item's characteristic curve and information, the test information and its conditional
+/// SE `1/√I(θ)`. For the Rasch model θ is on the estimated latent metric (variance as reported).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Curves {
+    /// θ values.
+    pub theta: Vec<f64>,
+    /// P(X = 1 | θ) per item.
+    pub icc: Vec<Vec<f64>>,
+    /// Item information per item.
+    pub item_information: Vec<Vec<f64>>,
+    /// Sum of the item informations.
+    pub test_information: Vec<f64>,
+    /// 1 / √(test information).
+    pub test_se: Vec<f64>,
+}
+
+impl Curves {
+    /// Curves of items in slope-intercept form.
+    pub fn new(items: &[ItemParams]) -> Curves {
+        let theta: Vec<f64> = (0..81).map(|i| -4.0 + 0.1 * i as f64).collect();
+        let icc: Vec<Vec<f64>> = items
+            .iter()
+            .map(|p| theta.iter().map(|&t| p.prob(t)).collect())
+            .collect();
+        let item_information: Vec<Vec<f64>> = items
+            .iter()
+            .map(|p| theta.iter().map(|&t| p.information(t)).collect())
+            .collect();
+        let test_information: Vec<f64> = (0..theta.len())
+            .map(|i| item_information.iter().map(|c| c[i]).sum())
+            .collect();
+        let test_se = test_information
+            .iter()
+            .map(|&i| {
+                if i > 0.0 {
+                    1.0 / i.sqrt()
+                } else {
+                    f64::INFINITY
+                }
+            })
+            .collect();
+        Curves {
+            theta,
+            icc,
+            item_information,
+            test_information,
+            test_se,
+        }
+    }
 }
 
 /// How [`calibrate`] computes standard errors.
@@ -354,6 +408,13 @@ pub fn calibrate(
     } else {
         None
     };
+    if cov.as_ref().is_some_and(|c| c.values.is_none()) {
+        warnings.push(Warning {
+            code: "information_not_positive_definite".into(),
+            item: None,
+            message: "The information matrix is not positive definite, so no standard errors are reported: the model is not identified by these data (e.g. a 2PL with two items) or the estimates are not at a maximum.".into(),
+        });
+    }
     let common = em.items[0].a1;
     let items: Vec<ItemEstimate> = em
         .items
@@ -417,6 +478,16 @@ pub fn calibrate(
             });
         }
     }
+    let reported: Vec<ItemParams> = items
+        .iter()
+        .map(|i| ItemParams {
+            a1: i.a1,
+            d: i.d,
+            g: i.g,
+            u: i.u,
+        })
+        .collect();
+    let curves = Curves::new(&reported);
     Ok(IrtCalibration {
         tool: "irt_calibration",
         engine: EngineInfo::current(),
@@ -439,6 +510,7 @@ pub fn calibrate(
         last_change: report.last_change,
         loglik_trace: report.loglik_trace,
         se_method: options.se.then_some(SE_METHOD),
+        curves,
         warnings,
     })
 }

@@ -23,3 +23,33 @@ pub fn version() -> String {
 pub fn analyze_items(bytes: &[u8], options_json: &str) -> Result<String, JsValue> {
     tools::analyze_items_json(bytes, options_json).map_err(throw)
 }
+
+/// IRT Calibration: `bytes` of a CSV or XLSX file of 0/1 responses; `options_json` such as
+/// `{"fileName": "data.csv", "model": "2pl", "D": 1, "se": true}` (docs/json/irt.md);
+/// `on_progress(iteration, change, loglik)` is called after every EM iteration and may return
+/// `true` to stop (the result then reports `stop_reason: "cancelled"`).
+#[wasm_bindgen]
+pub fn calibrate_irt(
+    bytes: &[u8],
+    options_json: &str,
+    on_progress: &js_sys::Function,
+) -> Result<String, JsValue> {
+    use crate::em::Control;
+    let mut observer = |p: &crate::em::Progress| {
+        let stop = on_progress
+            .call3(
+                &JsValue::NULL,
+                &JsValue::from_f64(p.iteration as f64),
+                &JsValue::from_f64(p.change),
+                &JsValue::from_f64(p.loglik),
+            )
+            .map(|v| v.is_truthy())
+            .unwrap_or(false);
+        if stop {
+            Control::Cancel
+        } else {
+            Control::Continue
+        }
+    };
+    tools::calibrate_irt_json(bytes, options_json, &mut observer).map_err(throw)
+}

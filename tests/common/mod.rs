@@ -43,19 +43,24 @@ pub fn assert_close(what: &str, a: f64, b: f64, tol: f64) {
 
 /// Compares two JSON values, numbers within a relative 1e-12.
 pub fn json_close(a: &serde_json::Value, b: &serde_json::Value, path: &str) {
+    json_close_tol(a, b, path, 1e-12)
+}
+
+/// Compares two JSON values, numbers within `tol` relative (absolute below 1).
+pub fn json_close_tol(a: &serde_json::Value, b: &serde_json::Value, path: &str, tol: f64) {
     use serde_json::Value::*;
     match (a, b) {
         (Number(x), Number(y)) => {
             let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
             assert!(
-                (x - y).abs() <= 1e-12 * x.abs().max(1.0),
+                (x - y).abs() <= tol * x.abs().max(1.0),
                 "{path}: {x} vs {y}"
             );
         }
         (Array(x), Array(y)) => {
             assert_eq!(x.len(), y.len(), "{path}: lengths");
             for (i, (u, v)) in x.iter().zip(y).enumerate() {
-                json_close(u, v, &format!("{path}[{i}]"));
+                json_close_tol(u, v, &format!("{path}[{i}]"), tol);
             }
         }
         (Object(x), Object(y)) => {
@@ -63,7 +68,7 @@ pub fn json_close(a: &serde_json::Value, b: &serde_json::Value, path: &str) {
             let ky: Vec<_> = y.keys().collect();
             assert_eq!(kx, ky, "{path}: keys");
             for (k, u) in x {
-                json_close(u, &y[k], &format!("{path}.{k}"));
+                json_close_tol(u, &y[k], &format!("{path}.{k}"), tol);
             }
         }
         _ => assert_eq!(a, b, "{path}"),

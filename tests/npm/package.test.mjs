@@ -83,3 +83,24 @@ test('the README example runs', () => {
   // By hand: item variances .3 each, total-score variance 1.3, KR-20 = 1.5 · (1 − .9/1.3) = 6/13.
   assert.equal(out.trim(), (6 / 13).toFixed(4));
 });
+
+test('calibrateIrt on LSAT7 reproduces mirt and reports progress', () => {
+  const data = path.join(root, 'tests/fixtures/LSAT7/data.csv');
+  const out = runInConsumer(`
+    import { readFileSync } from 'node:fs';
+    import { calibrateIrt } from 'pacer-psychometrics';
+    const seen = [];
+    const r = calibrateIrt(readFileSync(${JSON.stringify(data)}), { fileName: 'LSAT7.csv', model: '2pl', D: 1, tol: 1e-6, se: true },
+      (p) => { seen.push(p.iteration); });
+    const stopped = calibrateIrt(readFileSync(${JSON.stringify(data)}), { model: 'rasch' }, (p) => p.iteration >= 2);
+    console.log(JSON.stringify({ loglik: r.loglik, a1: r.items[0].a1, se: r.items[0].se_a1, seen: seen.length, iterations: r.iterations,
+      stopped: stopped.stop_reason }));
+  `);
+  const r = JSON.parse(out);
+  // mirt 1.45.1, LSAT7 2PL (TOL = 1e-7): logLik -2658.80511, Item.1 a1 0.98755.
+  assert.ok(Math.abs(r.loglik - -2658.80511363235) < 1e-3, `loglik ${r.loglik}`);
+  assert.ok(Math.abs(r.a1 - 0.987546283713253) < 1e-3, `a1 ${r.a1}`);
+  assert.ok(r.se > 0.17 && r.se < 0.185, `se ${r.se}`);
+  assert.ok(r.seen > 0 && r.seen <= r.iterations);
+  assert.equal(r.stopped, 'cancelled');
+});

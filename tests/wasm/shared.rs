@@ -1,7 +1,7 @@
 //! Tests run inside WebAssembly, under Node (`wasm_node.rs`) and headless Chromium
 //! (`wasm_browser.rs`): the wasm build's results equal the native build's golden files.
 
-use crate::common::json_close;
+use crate::common::{json_close, json_close_tol};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn analyze(data: &[u8], name: &str) -> serde_json::Value {
@@ -50,4 +50,33 @@ fn errors_are_thrown_as_json() {
     assert_eq!(v["code"], "non_numeric");
     assert_eq!(v["row"], 3);
     assert_eq!(v["column"], "b");
+}
+
+#[wasm_bindgen_test]
+fn irt_2pl_equals_native() {
+    let never = js_sys::Function::new_with_args("iteration, change, loglik", "return false;");
+    let json = pacer::wasm::calibrate_irt(
+        include_bytes!("../fixtures/LSAT7/data.csv"),
+        r#"{"fileName":"LSAT7.csv","model":"2pl","D":1,"se":true}"#,
+        &never,
+    )
+    .expect("calibration");
+    let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let golden = golden(include_str!("../fixtures/golden/LSAT7_irt_2pl.json"), &ours);
+    json_close_tol(&ours, &golden, "LSAT7 irt", 1e-9);
+}
+
+#[wasm_bindgen_test]
+fn irt_progress_callback_can_cancel() {
+    let stop =
+        js_sys::Function::new_with_args("iteration, change, loglik", "return iteration >= 3;");
+    let json = pacer::wasm::calibrate_irt(
+        include_bytes!("../fixtures/LSAT7/data.csv"),
+        r#"{"model":"2pl"}"#,
+        &stop,
+    )
+    .expect("calibration");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["stop_reason"], "cancelled");
+    assert_eq!(v["converged"], false);
 }
