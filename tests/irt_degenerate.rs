@@ -231,7 +231,8 @@ fn cancel_and_iteration_limit_are_reported_never_hidden() {
 #[test]
 fn absurd_options_are_refused_before_fitting() {
     let data = read_responses(&fixture_bytes("LSAT7/data.csv"), "LSAT7.csv").unwrap();
-    let cases: Vec<Box<dyn Fn(&mut IrtOptions)>> = vec![
+    type Tweak = Box<dyn Fn(&mut IrtOptions)>;
+    let cases: Vec<Tweak> = vec![
         Box::new(|o| o.quadrature_nodes = Some(0)),
         Box::new(|o| o.tolerance = -1.0),
         Box::new(|o| o.d_constant = 0.0),
