@@ -96,60 +96,125 @@ impl<'a> BinaryEm<'a> {
 }
 
 impl EmProblem for BinaryEm<'_> {
+    /// One E-step. Two exact economies: each pattern starts from whichever base row needs fewer
+    /// corrections (all items 0, adding the log-odds of its 1s; or all items 1, subtracting the
+    /// log-odds of its 0s); and posterior weights below e^−40 of a pattern's largest are not
+    /// formed, so the exponentials and count updates run over the window of nodes that carry
+    /// the posterior (their total contribution is below 1e-17 relative).
     fn e_step(&mut self) -> f64 {
+        const CUT: f64 = 40.0;
         self.fill_tables();
         let q = self.n_nodes();
         let k = self.items.len();
-        let mut base = vec![0.0; q];
+        let mut base0 = vec![0.0; q];
+        let mut base1 = vec![0.0; q];
         for j in 0..k {
-            for (b, l) in base.iter_mut().zip(&self.log_q[j * q..(j + 1) * q]) {
-                *b += l;
+            let (lq, lo) = (
+                &self.log_q[j * q..(j + 1) * q],
+                &self.log_odds[j * q..(j + 1) * q],
+            );
+            for i in 0..q {
+                base0[i] += lq[i];
+                base1[i] += lq[i] + lo[i];
             }
         }
-        self.n_total.iter_mut().for_each(|x| *x = 0.0);
-        self.r.iter_mut().for_each(|x| *x = 0.0);
-        self.missing_mass.iter_mut().for_each(|x| *x = 0.0);
+        for v in [&mut self.n_total, &mut self.r, &mut self.missing_mass] {
+            v.iter_mut().for_each(|x| *x = 0.0);
+        }
+        // Accumulators of the patterns started from the all-1 base: their total mass, the mass
+        // on their 0s and on their missing items; r is completed from them after the loop.
+        let mut n1 = vec![0.0; q];
+        let mut zero_mass = vec![0.0; k * q];
+        let mut missing1 = vec![0.0; k * q];
         let keep = self.posterior.is_some();
         let mut posterior = self.posterior.take().unwrap_or_default();
         if keep {
+            posterior.clear();
             posterior.resize(self.patterns.len() * q, 0.0);
         }
         let mut buf = vec![0.0; q];
         let mut loglik = 0.0;
         for p in 0..self.patterns.len() {
-            buf.copy_from_slice(&base);
-            for &j in &self.patterns.ones[p] {
-                let row = &self.log_odds[j as usize * q..(j as usize + 1) * q];
-                buf.iter_mut().zip(row).for_each(|(b, l)| *b += l);
-            }
-            for &j in &self.patterns.missing[p] {
-                let row = &self.log_q[j as usize * q..(j as usize + 1) * q];
-                buf.iter_mut().zip(row).for_each(|(b, l)| *b -= l);
+            let (ones, zeros, missing) = (
+                &self.patterns.ones[p],
+                &self.patterns.zeros[p],
+                &self.patterns.missing[p],
+            );
+            let from_ones = zeros.len() < ones.len();
+            if from_ones {
+                buf.copy_from_slice(&base1);
+                for &j in zeros {
+                    let row = &self.log_odds[j as usize * q..(j as usize + 1) * q];
+                    buf.iter_mut().zip(row).for_each(|(b, l)| *b -= l);
+                }
+                for &j in missing {
+                    let (lq, lo) = (
+                        &self.log_q[j as usize * q..(j as usize + 1) * q],
+                        &self.log_odds[j as usize * q..(j as usize + 1) * q],
+                    );
+                    buf.iter_mut()
+                        .zip(lq.iter().zip(lo))
+                        .for_each(|(b, (a, c))| *b -= a + c);
+                }
+            } else {
+                buf.copy_from_slice(&base0);
+                for &j in ones {
+                    let row = &self.log_odds[j as usize * q..(j as usize + 1) * q];
+                    buf.iter_mut().zip(row).for_each(|(b, l)| *b += l);
+                }
+                for &j in missing {
+                    let row = &self.log_q[j as usize * q..(j as usize + 1) * q];
+                    buf.iter_mut().zip(row).for_each(|(b, l)| *b -= l);
+                }
             }
             let max = buf.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let lo = buf.iter().position(|&b| b - max > -CUT).unwrap_or(0);
+            let hi = q - buf.iter().rev().position(|&b| b - max > -CUT).unwrap_or(0);
+            let w = &mut buf[lo..hi];
             let mut sum = 0.0;
-            for (b, pr) in buf.iter_mut().zip(&self.prior) {
+            for (b, pr) in w.iter_mut().zip(&self.prior[lo..hi]) {
                 *b = (*b - max).exp() * pr;
                 sum += *b;
             }
             let count = self.patterns.counts[p];
             loglik += count * (max + sum.ln());
             let scale = count / sum;
-            buf.iter_mut().for_each(|b| *b *= scale);
-            self.n_total.iter_mut().zip(&buf).for_each(|(n, b)| *n += b);
-            for &j in &self.patterns.ones[p] {
-                let row = &mut self.r[j as usize * q..(j as usize + 1) * q];
-                row.iter_mut().zip(&buf).for_each(|(r, b)| *r += b);
+            w.iter_mut().for_each(|b| *b *= scale);
+            let w = &buf[lo..hi];
+            let add = |target: &mut [f64], j: u32| {
+                let row = &mut target[j as usize * q + lo..j as usize * q + hi];
+                row.iter_mut().zip(w).for_each(|(r, b)| *r += b);
+            };
+            self.n_total[lo..hi]
+                .iter_mut()
+                .zip(w)
+                .for_each(|(n, b)| *n += b);
+            for &j in missing {
+                add(&mut self.missing_mass, j);
             }
-            for &j in &self.patterns.missing[p] {
-                let row = &mut self.missing_mass[j as usize * q..(j as usize + 1) * q];
-                row.iter_mut().zip(&buf).for_each(|(m, b)| *m += b);
+            if from_ones {
+                n1[lo..hi].iter_mut().zip(w).for_each(|(n, b)| *n += b);
+                for &j in zeros {
+                    add(&mut zero_mass, j);
+                }
+                for &j in missing {
+                    add(&mut missing1, j);
+                }
+            } else {
+                for &j in ones {
+                    add(&mut self.r, j);
+                }
             }
             if keep {
-                posterior[p * q..(p + 1) * q]
+                posterior[p * q + lo..p * q + hi]
                     .iter_mut()
-                    .zip(&buf)
-                    .for_each(|(w, b)| *w = b / count);
+                    .zip(w)
+                    .for_each(|(o, b)| *o = b / count);
+            }
+        }
+        for j in 0..k {
+            for i in 0..q {
+                self.r[j * q + i] += n1[i] - zero_mass[j * q + i] - missing1[j * q + i];
             }
         }
         if keep {

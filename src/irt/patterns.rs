@@ -17,6 +17,8 @@ pub struct Patterns {
     pub person_pattern: Vec<u32>,
     /// Per pattern: indices of the items answered 1 (binary items).
     pub ones: Vec<Vec<u32>>,
+    /// Per pattern: indices of the items answered 0 (binary items).
+    pub zeros: Vec<Vec<u32>>,
     /// Per pattern: indices of the missing items.
     pub missing: Vec<Vec<u32>>,
 }
@@ -42,12 +44,20 @@ impl Patterns {
         let n_patterns = counts.len();
         let mut ones = Vec::with_capacity(n_patterns);
         let mut missing = Vec::with_capacity(n_patterns);
+        let mut zeros = Vec::with_capacity(n_patterns);
         for p in 0..n_patterns {
             let row = &codes[p * k..(p + 1) * k];
             ones.push(
                 row.iter()
                     .enumerate()
                     .filter(|(_, &c)| c == 1)
+                    .map(|(j, _)| j as u32)
+                    .collect(),
+            );
+            zeros.push(
+                row.iter()
+                    .enumerate()
+                    .filter(|(_, &c)| c == 0)
                     .map(|(j, _)| j as u32)
                     .collect(),
             );
@@ -65,6 +75,7 @@ impl Patterns {
             counts,
             person_pattern,
             ones,
+            zeros,
             missing,
         }
     }
