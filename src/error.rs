@@ -121,7 +121,11 @@ impl InputError {
             place.push(format!("row {r}"));
         }
         if let Some(c) = &self.column {
-            place.push(format!("column '{c}'"));
+            if self.code == ErrorCode::InvalidOption && self.file.is_empty() {
+                place.push(format!("option '{c}'"));
+            } else {
+                place.push(format!("column '{c}'"));
+            }
         }
         let mut s = String::new();
         if !place.is_empty() {
