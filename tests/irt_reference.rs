@@ -248,3 +248,32 @@ fn lsat7_3pl_standard_errors_leave_out_the_bound() {
         .iter()
         .all(|i| i.se_a1.is_some_and(f64::is_finite) && i.se_d.is_some_and(f64::is_finite)));
 }
+
+#[test]
+fn lsat7_m2_rmsea_srmsr_match_mirt() {
+    for (model, file) in [
+        (DichotomousModel::TwoPl, "LSAT7/mirt_2PL_fit.json"),
+        (DichotomousModel::Rasch, "LSAT7/mirt_Rasch_fit.json"),
+    ] {
+        // mirt's M2 is at its default-converged estimates (TOL = 1e-4): use the same tolerance.
+        let mut o = mirt_options(model);
+        o.tolerance = 1e-4;
+        let r = calibrate(&lsat7(), &o, &mut |_| Control::Continue).unwrap();
+        let m = r.m2.expect("M2");
+        let fit = json(file);
+        let f = |k: &str| fit["M2"][k].as_f64().unwrap();
+        assert_close(&format!("{model:?} M2"), m.m2, f("M2"), 0.01);
+        assert_eq!(m.df as f64, f("df"));
+        assert_close(&format!("{model:?} RMSEA"), m.rmsea, f("RMSEA"), 1e-4);
+        assert_close(&format!("{model:?} SRMSR"), m.srmsr, f("SRMSR"), 1e-4);
+        assert_close(&format!("{model:?} p"), m.p, f("p"), 1e-3);
+    }
+    // 3PL with five items: no degrees of freedom, and the output says so.
+    let r = calibrate(
+        &lsat7(),
+        &mirt_options(DichotomousModel::ThreePl),
+        &mut |_| Control::Continue,
+    )
+    .unwrap();
+    assert!(r.m2.is_none() && r.fit_note.is_some());
+}

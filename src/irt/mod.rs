@@ -7,6 +7,7 @@
 
 mod binary_em;
 pub mod dichotomous;
+pub mod fit;
 pub mod patterns;
 pub mod quadrature;
 
@@ -232,6 +233,11 @@ pub struct IrtCalibration {
     pub loglik_trace: Vec<f64>,
     /// How standard errors were computed (null when not requested).
     pub se_method: Option<&'static str>,
+    /// Limited-information fit (M2, RMSEA, SRMSR); null when it cannot be computed (see
+    /// `fit_note`).
+    pub m2: Option<fit::M2>,
+    /// Why `m2` is null, when it is.
+    pub fit_note: Option<String>,
     /// Curves for plotting.
     pub curves: Curves,
     /// Non-fatal findings.
@@ -478,6 +484,16 @@ pub fn calibrate(
             });
         }
     }
+    let (m2, fit_note) = if data.has_missing() {
+        (None, Some("M2 needs complete data: with missing responses the observed bivariate margins are not comparable across item pairs, so it is not computed.".to_string()))
+    } else if k + k * (k - 1) / 2 > fit::MAX_M2_MARGINS {
+        (None, Some(format!("M2 is computed for up to {} univariate and bivariate margins (49 items); this test has {}.", fit::MAX_M2_MARGINS, k + k * (k - 1) / 2)))
+    } else {
+        match fit::m2(data.codes(), data.n_persons(), &em.items, model, &em.nodes, &em.prior) {
+            Some(m) => (Some(m), None),
+            None => (None, Some("M2 has no degrees of freedom for this model and number of items (or its matrices are singular).".to_string())),
+        }
+    };
     let reported: Vec<ItemParams> = items
         .iter()
         .map(|i| ItemParams {
@@ -510,6 +526,8 @@ pub fn calibrate(
         last_change: report.last_change,
         loglik_trace: report.loglik_trace,
         se_method: options.se.then_some(SE_METHOD),
+        m2,
+        fit_note,
         curves,
         warnings,
     })
