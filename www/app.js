@@ -14,6 +14,11 @@ const TOOLS = [
     title: 'Item Analysis',
     load: () => import('./tools/item-analysis.js'),
   },
+  {
+    id: 'irt-calibration',
+    title: 'IRT Calibration',
+    load: () => import('./tools/irt-calibration.js'),
+  },
 ];
 
 const mounted = new Map(); // tool id -> its container element

@@ -209,6 +209,155 @@ export function renderScoreDistribution(container, distribution, nPersons) {
   });
 }
 
+// A qualitative palette for one line per item (Okabe-Ito, then Tableau 10);
+// lines also differ in dash pattern every 10 items, so colour is not the only cue.
+const LINE_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#8c564b', '#7f7f7f', '#bcbd22'];
+const LINE_TYPES = ['solid', 'dashed', 'dotted'];
+
+// Tooltip colour swatches. ECharts' own `marker` is HTML with a style
+// attribute, which the CSP blocks; these use classes (styles.css) instead.
+const swatch = (className) => `<span class="chart-swatch ${className}" aria-hidden="true"></span>`;
+const lineSwatch = (seriesIndex) => swatch(`chart-swatch--${seriesIndex % LINE_COLORS.length}`);
+
+/** "1.5" for θ tick labels (no trailing zeros). */
+const thetaLabel = (x) => String(Number(Number(x).toFixed(2)));
+
+/** Numbers for a chart: null, NaN and ±Infinity become gaps. */
+const finiteOrGap = (values) => (values ?? []).map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
+
+/**
+ * One line per item against θ (item characteristic curves, item information).
+ * @param {HTMLElement} container
+ * @param {{theta: number[], lines: Array<{name: string, values: number[]}>,
+ *          yName: string, yMin?: number, yMax?: number, digits?: number}} spec
+ */
+export function renderItemCurves(container, { theta, lines, yName, yMin, yMax, digits = 3 }) {
+  const many = lines.length > 12;
+  return initChart(container, {
+    color: LINE_COLORS,
+    grid: { left: 64, right: 24, top: many ? 24 : 40, bottom: many ? 92 : 56 },
+    legend: {
+      type: 'scroll',
+      ...(many ? { bottom: 4, left: 8, right: 8 } : { top: 4, right: 8, left: 72 }),
+      data: lines.map((l) => l.name),
+    },
+    tooltip: {
+      ...tooltipBase,
+      trigger: 'axis',
+      order: 'valueDesc',
+      formatter: (params) => {
+        const rows = params
+          .filter((p) => p.value?.[1] !== null && p.value?.[1] !== undefined)
+          .slice(0, 12)
+          .map((p) => `${lineSwatch(p.seriesIndex)}${escapeHtml(p.seriesName)}: <strong>${fmt(p.value[1], digits)}</strong>`);
+        const more = params.length > 12 ? `<br>\u2026 and ${params.length - 12} more` : '';
+        return `\u03B8 = ${thetaLabel(params[0]?.value?.[0])}<br>${rows.join('<br>')}${more}`;
+      },
+    },
+    xAxis: {
+      type: 'value',
+      name: 'Latent trait \u03B8',
+      nameLocation: 'middle',
+      nameGap: 32,
+      min: theta[0],
+      max: theta[theta.length - 1],
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    yAxis: {
+      type: 'value',
+      name: yName,
+      nameLocation: 'middle',
+      nameGap: 44,
+      axisLine: { onZero: false },
+      min: yMin,
+      max: yMax,
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    series: lines.map((line, i) => ({
+      name: line.name,
+      type: 'line',
+      showSymbol: false,
+      smooth: false,
+      lineStyle: { width: lines.length === 1 ? 3 : 2, type: LINE_TYPES[Math.floor(i / LINE_COLORS.length) % LINE_TYPES.length] },
+      emphasis: { focus: 'series' },
+      data: finiteOrGap(line.values).map((v, k) => [theta[k], v]),
+    })),
+  });
+}
+
+/**
+ * Test information (left axis) with the conditional standard error of θ,
+ * 1/√I(θ) (right axis, dashed).
+ */
+export function renderTestInformation(container, { theta, information, se }) {
+  const infoData = finiteOrGap(information).map((v, k) => [theta[k], v]);
+  const seData = finiteOrGap(se).map((v, k) => [theta[k], v]);
+  const seMax = Math.max(0, ...seData.map((p) => p[1] ?? 0));
+  return initChart(container, {
+    color: [COLORS.ok, COLORS.flagged],
+    grid: { left: 64, right: 64, top: 40, bottom: 56 },
+    legend: { top: 4, right: 8, data: ['Test information', 'Standard error'] },
+    tooltip: {
+      ...tooltipBase,
+      trigger: 'axis',
+      formatter: (params) =>
+        `\u03B8 = ${thetaLabel(params[0]?.value?.[0])}<br>` +
+        params
+          .map((p) => `${swatch(p.seriesIndex === 0 ? 'chart-swatch--information' : 'chart-swatch--se')}${escapeHtml(p.seriesName)}: <strong>${fmt(p.value[1], 3)}</strong>`)
+          .join('<br>'),
+    },
+    xAxis: {
+      type: 'value',
+      name: 'Latent trait \u03B8',
+      nameLocation: 'middle',
+      nameGap: 32,
+      min: theta[0],
+      max: theta[theta.length - 1],
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    yAxis: [
+      {
+        type: 'value',
+        name: 'Information',
+        nameLocation: 'middle',
+        nameGap: 44,
+        axisLine: { onZero: false },
+        min: 0,
+        splitLine: { lineStyle: { color: COLORS.grid } },
+      },
+      {
+        type: 'value',
+        name: 'Standard error',
+        nameLocation: 'middle',
+        nameGap: 44,
+        axisLine: { onZero: false },
+        min: 0,
+        // Very large SEs far from the items would flatten the rest of the curve.
+        max: seMax > 5 ? 5 : null,
+        splitLine: { show: false },
+      },
+    ],
+    series: [
+      {
+        name: 'Test information',
+        type: 'line',
+        showSymbol: false,
+        lineStyle: { width: 3 },
+        areaStyle: { opacity: 0.08 },
+        data: infoData,
+      },
+      {
+        name: 'Standard error',
+        type: 'line',
+        yAxisIndex: 1,
+        showSymbol: false,
+        lineStyle: { width: 2, type: 'dashed' },
+        data: seData,
+      },
+    ],
+  });
+}
+
 /** PNG of a chart (white background, 2x resolution) as a Blob. */
 export function chartPngBlob(container) {
   const chart = globalThis.echarts?.getInstanceByDom(container);

@@ -1,70 +1,94 @@
 // Main-thread client of the analysis engine (www/worker.js).
 //
-// All computation happens in a module Web Worker that loads the WebAssembly
+// All computation happens in module Web Workers that load the WebAssembly
 // core, so the page stays responsive. Requests are matched to replies by id.
 // Errors always reject with a plain object { code, message, ... } whose
 // `message` is meant for the user.
+//
+// Work runs in "lanes", one worker each: the quick analyses share the 'main'
+// lane; IRT calibrations, which can run for a long time, have their own
+// 'irt' lane, so cancelling one (which terminates its worker) never disturbs
+// the other, and an Item Analysis is not queued behind a calibration.
 
-let worker = null;
+const lanes = new Map(); // lane name -> { worker, pending: Map(id -> { resolve, reject, onProgress }) }
 let nextId = 1;
-const pending = new Map(); // id -> { resolve, reject }
 
-function failAll(error) {
-  for (const { reject } of pending.values()) reject(error);
-  pending.clear();
+function laneState(lane) {
+  let state = lanes.get(lane);
+  if (!state) {
+    state = { worker: null, pending: new Map() };
+    lanes.set(lane, state);
+  }
+  return state;
 }
 
-function getWorker() {
-  if (worker) return worker;
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'pacer-engine' });
+function failAll(lane, error) {
+  const state = laneState(lane);
+  for (const { reject } of state.pending.values()) reject(error);
+  state.pending.clear();
+}
+
+function getWorker(lane) {
+  const state = laneState(lane);
+  if (state.worker) return state.worker;
+  const name = lane === 'main' ? 'pacer-engine' : `pacer-engine-${lane}`;
+  const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
+  state.worker = worker;
   worker.addEventListener('message', (event) => {
-    const { id, ok, result, error } = event.data ?? {};
-    const request = pending.get(id);
+    const { id, ok, result, error, progress } = event.data ?? {};
+    const request = state.pending.get(id);
     if (!request) return;
-    pending.delete(id);
+    // Progress reports come before the reply and leave the request pending.
+    if (progress !== undefined) {
+      request.onProgress?.(progress);
+      return;
+    }
+    state.pending.delete(id);
     if (ok) request.resolve(result);
     else request.reject(error);
     // A WebAssembly trap can leave the module in a broken state: start afresh
     // next time.
-    if (!ok && error?.code === 'internal_error') restart();
+    if (!ok && error?.code === 'internal_error') restart(lane);
   });
   // Fires when the worker script itself cannot load or throws at top level.
   worker.addEventListener('error', (event) => {
     event.preventDefault();
-    failAll({
+    failAll(lane, {
       code: 'engine_load_failed',
       message: 'The analysis engine could not be started in this browser. Please reload the page; if it keeps failing, try an up-to-date Chrome, Edge, Firefox or Safari.',
     });
-    restart();
+    restart(lane);
   });
   return worker;
 }
 
-function restart() {
-  if (worker) worker.terminate();
-  worker = null;
+function restart(lane) {
+  const state = laneState(lane);
+  if (state.worker) state.worker.terminate();
+  state.worker = null;
 }
 
 /**
- * Stops whatever the engine is doing (the worker is terminated; a new one is
- * started on the next request). Pending requests reject with code 'cancelled'.
+ * Stops whatever the engine is doing in `lane` (its worker is terminated; a
+ * new one is started on the next request). Pending requests of that lane
+ * reject with code 'cancelled'. Other lanes are not affected.
  */
-export function cancelAll() {
-  restart();
-  failAll({ code: 'cancelled', message: 'The analysis was cancelled.' });
+export function cancelAll(lane = 'main') {
+  restart(lane);
+  failAll(lane, { code: 'cancelled', message: 'The analysis was cancelled.' });
 }
 
-function call(type, payload = {}, transfer = []) {
+function call(lane, type, payload = {}, transfer = [], onProgress = null) {
   const id = nextId++;
   return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    getWorker().postMessage({ id, type, ...payload }, transfer);
+    laneState(lane).pending.set(id, { resolve, reject, onProgress });
+    getWorker(lane).postMessage({ id, type, ...payload }, transfer);
   });
 }
 
 /** Version string of the WebAssembly core, e.g. "0.1.0". */
 export function engineVersion() {
-  return call('version');
+  return call('main', 'version');
 }
 
 /**
@@ -75,5 +99,24 @@ export function engineVersion() {
  */
 export function analyzeItems(bytes, options) {
   const copy = bytes.slice(); // transferred to the worker, so ours stays intact
-  return call('analyze_items', { bytes: copy, options }, [copy.buffer]);
+  return call('main', 'analyze_items', { bytes: copy, options }, [copy.buffer]);
+}
+
+/**
+ * Calibrates an IRT model on a copy of `bytes`, in the 'irt' lane. Resolves
+ * to the parsed result; `onProgress({iteration, change, loglik})` is called
+ * during the run (at most about 20 times a second). Stop it with
+ * `cancelCalibration()`.
+ * @param {Uint8Array} bytes  the file's contents (CSV or XLSX)
+ * @param {object} options  the engine's options JSON (fileName, model, quadrature, gaussHermite, D, tol, maxIter, se, guessingPrior)
+ * @param {(progress: {iteration: number, change: number, loglik: number}) => void} [onProgress]
+ */
+export function calibrateIrt(bytes, options, onProgress) {
+  const copy = bytes.slice();
+  return call('irt', 'calibrate_irt', { bytes: copy, options }, [copy.buffer], onProgress);
+}
+
+/** Stops a running calibration; its promise rejects with code 'cancelled'. */
+export function cancelCalibration() {
+  cancelAll('irt');
 }

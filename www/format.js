@@ -18,6 +18,19 @@ export function fmtInt(x) {
   return isNumber(x) ? Math.round(x).toLocaleString('en-US') : DASH;
 }
 
+/**
+ * Small or large numbers in scientific notation without trailing zeros
+ * (1e-4, 6.8e-5); moderate ones plainly (0.25). Infinity shows as ∞.
+ */
+export function fmtSci(x, digits = 2) {
+  if (x === Infinity) return '\u221E';
+  if (!isNumber(x)) return DASH;
+  if (x === 0) return '0';
+  if (Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4) return String(Number(x.toPrecision(digits)));
+  const [mantissa, exponent] = x.toExponential(digits - 1).split('e');
+  return `${mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa}e${Number(exponent)}`;
+}
+
 /** Number without trailing zeros, for thresholds like .15 in labels. */
 export function fmtShort(x, digits = 2) {
   return isNumber(x) ? String(Number(x.toFixed(digits))) : DASH;

@@ -10,7 +10,8 @@
 // A column is { key, label, description?, numeric?, sortable? (default true),
 //   rowHeader? (renders <th scope="row">), value?(row) (sort key, default row[key]),
 //   render?(row, cell) (fills the cell; default: text of the value),
-//   cellClass?(row) (extra class names) }.
+//   cellClass?(row) (extra class names), headerClass? (extra class names of the
+//   header cell) }.
 //
 // Sorting: each sortable header holds a <button> (so it is reachable and
 // usable by keyboard); the header carries aria-sort. Clicking cycles
@@ -60,7 +61,11 @@ export function createTable({
   );
 
   const headerCells = columns.map((col) => {
-    const th = h('th', { scope: 'col', class: col.numeric ? 'num' : null, 'data-key': col.key });
+    const th = h('th', {
+      scope: 'col',
+      class: [col.numeric ? 'num' : '', col.headerClass ?? ''].join(' ').trim() || null,
+      'data-key': col.key,
+    });
     const label = [col.label];
     if (col.description) th.title = col.description;
     if (col.sortable === false) {

@@ -3,15 +3,34 @@
 // Protocol (see www/engine.js):
 //   in:  { id, type: 'version' }
 //        { id, type: 'analyze_items', bytes: Uint8Array, options: {...} }
+//        { id, type: 'calibrate_irt', bytes: Uint8Array, options: {...} }
 //   out: { id, ok: true, result }            result = parsed JSON (or a string for 'version')
 //        { id, ok: false, error: { code, message, ... } }
+//        { id, progress: { iteration, change, loglik } }   (calibrate_irt, before the reply;
+//                                                           at most ~20 per second)
 //
 // The core throws a JSON string describing bad input (code, message, file,
 // row, column, value, hint); anything else it throws is an internal failure.
 
-import init, { analyze_items, version } from './pkg/pacer_core.js';
+// A namespace import, so that a core built without one of the functions still
+// loads (and the other tools keep working); a missing function is reported
+// when it is asked for.
+import init, * as core from './pkg/pacer_core.js';
+
+// Progress reports of a calibration are sent at most this often (ms).
+const PROGRESS_INTERVAL_MS = 50;
 
 let ready = null; // promise of the initialised module, created on first use
+
+function need(name) {
+  if (typeof core[name] !== 'function') {
+    throw {
+      code: 'engine_outdated',
+      message: `This build of the analysis engine has no ${name}. Please reload the page; if it keeps failing, the site is being updated: try again in a few minutes.`,
+    };
+  }
+  return core[name];
+}
 
 function engine() {
   // init() fetches pacer_core_bg.wasm next to pacer_core.js.
@@ -47,11 +66,29 @@ function toError(thrown) {
 const handlers = {
   async version() {
     await engine();
-    return version();
+    return need('version')();
   },
   async analyze_items({ bytes, options }) {
     await engine();
-    const json = analyze_items(bytes, JSON.stringify(options ?? {}));
+    const json = need('analyze_items')(bytes, JSON.stringify(options ?? {}));
+    return JSON.parse(json);
+  },
+  async calibrate_irt({ id, bytes, options }) {
+    await engine();
+    const calibrate = need('calibrate_irt');
+    // The core calls this synchronously after every EM iteration; the worker
+    // cannot receive messages meanwhile, so the page cancels by terminating
+    // the worker and this always answers false (go on).
+    let last = -Infinity;
+    const onProgress = (iteration, change, loglik) => {
+      const now = performance.now();
+      if (now - last >= PROGRESS_INTERVAL_MS) {
+        last = now;
+        self.postMessage({ id, progress: { iteration, change, loglik } });
+      }
+      return false;
+    };
+    const json = calibrate(bytes, JSON.stringify(options ?? {}), onProgress);
     return JSON.parse(json);
   },
 };

@@ -1,0 +1,310 @@
+// End-to-end test of the IRT Calibration tool in headless Chromium, against
+// the built site (dist/) with the real WebAssembly engine.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { launchBrowser, originOf, REPO_ROOT, startSite, watchPage, withFailureScreenshot } from './helpers.mjs';
+
+// mirt 1.45.1, mirt(LSAT7, 1, itemtype = '2PL'): logLik (tests/fixtures/LSAT7/mirt_2PL_fit.json).
+const MIRT_2PL = { loglik: -2658.80512782027, aic: 5337.61025564054, bic: 5386.68780843037, npar: 10 };
+// psych::alpha(LSAT7)$total$raw_alpha, for the Item Analysis check.
+const LSAT7_ALPHA = 0.453408735387426;
+
+let server;
+let browser;
+let tmp;
+
+before(async () => {
+  server = await startSite();
+  browser = await launchBrowser();
+  tmp = await mkdtemp(path.join(tmpdir(), 'pacer-e2e-irt-'));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+/** Parses one CSV line (RFC 4180 quoting) into fields. */
+function parseCsvLine(line) {
+  const fields = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') fields.push(field), (field = '');
+    else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** mirt's tightly converged 2PL estimates (a1, d) per item. */
+async function mirtTight() {
+  const text = await readFile(path.join(REPO_ROOT, 'tests/fixtures/LSAT7/mirt_2PL_tight_pars_slopeint.csv'), 'utf8');
+  const [header, ...rows] = text.trim().split(/\r?\n/).map(parseCsvLine);
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, i === 0 ? r[i] : Number(r[i])])));
+}
+
+async function readNumber(page, selector, decimals = 3) {
+  const text = (await page.locator(selector).textContent()).trim();
+  assert.match(text, new RegExp(`^-?\\d+\\.\\d{${decimals},}$`), `${selector} should be a number with at least ${decimals} decimals, got "${text}"`);
+  return Number(text);
+}
+
+/** The item table as [{item, a1, d, ...}] from the cells' full-precision data-value. */
+function readItemTable(page) {
+  return page.evaluate(() => {
+    const keys = [...document.querySelectorAll('#irt-item-table thead th')].map((th) => th.dataset.key);
+    return [...document.querySelectorAll('#irt-item-table tbody tr')].map((tr) =>
+      Object.fromEntries(
+        [...tr.children].map((cell, i) => [keys[i], cell.dataset.value !== undefined ? Number(cell.dataset.value) : cell.textContent]),
+      ),
+    );
+  });
+}
+
+/**
+ * A 0/1 response file big enough that a calibration runs for a while
+ * (a simple 2PL simulation with a fixed-seed generator).
+ */
+function simulatedResponses(persons, items) {
+  let s = 12345;
+  const uniform = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const a = Array.from({ length: items }, () => 0.6 + uniform());
+  const d = Array.from({ length: items }, () => 1.5 * normal());
+  const lines = [Array.from({ length: items }, (_, j) => `q${j + 1}`).join(',')];
+  for (let p = 0; p < persons; p++) {
+    const theta = normal();
+    lines.push(a.map((aj, j) => (uniform() < 1 / (1 + Math.exp(-(aj * theta + d[j]))) ? 1 : 0)).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+test('irt calibration: 2PL on LSAT7 as mirt, table, charts, downloads, bad file, cancel, Item Analysis still works; same-origin only, no console errors', { timeout: 240_000 }, async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const log = watchPage(page);
+  await withFailureScreenshot(page, 'irt-calibration', () => mainScenario(page, log));
+  await context.close();
+});
+
+async function mainScenario(page, log) {
+  const origin = server.url.replace('localhost', '127.0.0.1');
+  await page.goto(`${origin}/#/irt-calibration`);
+
+  // Both tools are in the nav; the IRT one is current.
+  const nav = page.locator('nav .tool-nav__link');
+  assert.deepEqual(await nav.allTextContents(), ['Item Analysis', 'IRT Calibration']);
+  assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), 'IRT Calibration');
+  await page.locator('#irt-file-input').waitFor({ state: 'attached' });
+  assert.equal(await page.locator('#irt-model-2pl').isChecked(), true, '2PL is the default model');
+  assert.equal(await page.locator('#irt-se').isChecked(), true, 'standard errors are on by default');
+  assert.equal(await page.locator('#irt-prior-alpha').isDisabled(), true, 'the guessing prior is for 3PL/4PL only');
+
+  // 1. mirt's settings (logistic metric D = 1, a tight tolerance), then the sample: loads and runs.
+  await page.check('#irt-model-2pl');
+  await page.check('#irt-d-1');
+  await page.fill('#irt-tol', '1e-6');
+  await page.click('#irt-run-sample');
+  await page.locator('#irt-results #irt-loglik').waitFor({ timeout: 60_000 });
+  const loglik = await readNumber(page, '#irt-loglik', 3);
+  assert.ok(Math.abs(loglik - -2658.805) <= 1e-3, `log-likelihood ${loglik} should be mirt's -2658.805 within 1e-3`);
+  assert.ok(Math.abs((await readNumber(page, '#irt-aic')) - MIRT_2PL.aic) < 5e-3, 'AIC as mirt');
+  assert.ok(Math.abs((await readNumber(page, '#irt-bic')) - MIRT_2PL.bic) < 5e-3, 'BIC as mirt');
+  assert.equal(await page.locator('#irt-npar').textContent(), String(MIRT_2PL.npar));
+  assert.equal(await page.locator('#irt-converged').textContent(), 'Yes');
+  // M2 at the tight solution; mirt reports 11.938 at its default tolerance (the Rust tests match
+  // that within 0.01 at the same tolerance).
+  assert.ok(Math.abs((await readNumber(page, '#irt-m2')) - 11.938) < 0.05, 'M2 as mirt');
+  assert.match(await page.locator('#irt-se-method').textContent(), /observed information/);
+  assert.match(await page.locator('#irt-status').textContent(), /Calibrated LSAT7\.csv: 2PL, converged/);
+  assert.equal(await page.locator('#irt-progress').isVisible(), false, 'the progress bar is gone after the run');
+
+  // The item table: 5 rows, both parameterisations with SEs, the engine's numbers in the right columns.
+  assert.equal(await page.locator('#irt-item-table tbody tr').count(), 5);
+  const keys = await page.locator('#irt-item-table thead th').evaluateAll((ths) => ths.map((th) => th.dataset.key));
+  for (const key of ['item', 'a1', 'se_a1', 'd', 'se_d', 'a', 'se_a', 'b', 'se_b', 'on_bound']) {
+    assert.ok(keys.includes(key), `the item table has a ${key} column (${keys.join(', ')})`);
+  }
+  const table = await readItemTable(page);
+  const mirt = await mirtTight();
+  for (const [row, ref] of table.map((r, i) => [r, mirt[i]])) {
+    assert.equal(row.item, ref.item);
+    assert.ok(Math.abs(row.a1 - ref.a1) < 5e-3, `${row.item} a1 ${row.a1} vs mirt ${ref.a1}`);
+    assert.ok(Math.abs(row.d - ref.d) < 5e-3, `${row.item} d ${row.d} vs mirt ${ref.d}`);
+    assert.ok(Math.abs(row.a - ref.a1) < 5e-3, `${row.item}: with D = 1, a = a1`);
+    assert.ok(Math.abs(row.b - -ref.d / ref.a1) < 1e-2, `${row.item} b`);
+    assert.ok(row.se_a1 > 0 && row.se_d > 0, `${row.item} has standard errors`);
+  }
+
+  // Sorting by keyboard and searching (table.js).
+  const bHeader = page.locator('#irt-item-table th[data-key="b"]');
+  await bHeader.locator('button').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await bHeader.getAttribute('aria-sort'), 'ascending');
+  assert.equal(await page.locator('#irt-item-table tbody tr:first-child th').textContent(), 'Item.5'); // b = -2.52
+  await page.fill('#irt-item-table-search', 'item.3');
+  assert.equal(await page.locator('#irt-item-table tbody tr').count(), 1);
+  await page.fill('#irt-item-table-search', '');
+
+  // 2. The curves: all items, then one; test information with its SE.
+  for (const id of ['irt-chart-icc', 'irt-chart-info', 'irt-chart-test']) await page.locator(`#${id} canvas`).waitFor();
+  const seriesCount = (id) =>
+    page.evaluate((chartId) => globalThis.echarts.getInstanceByDom(document.getElementById(chartId)).getOption().series.length, id);
+  assert.equal(await seriesCount('irt-chart-icc'), 5);
+  assert.equal(await seriesCount('irt-chart-test'), 2, 'information and standard error');
+  await page.selectOption('#irt-curve-item', { label: 'Item.3' });
+  assert.equal(await seriesCount('irt-chart-icc'), 1);
+  assert.equal(await seriesCount('irt-chart-info'), 1);
+  assert.match(await page.locator('#irt-chart-icc').getAttribute('aria-label'), /Item\.3/);
+  // Tooltips are HTML built by ECharts: show one to prove the CSP allows it.
+  await page.evaluate(() => {
+    const chart = globalThis.echarts.getInstanceByDom(document.getElementById('irt-chart-test'));
+    chart.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: 40 });
+  });
+  await page.locator('#irt-chart-test .chart-tooltip').waitFor({ state: 'visible' });
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('button[data-chart="irt-chart-icc"]')]);
+  assert.equal(png.suggestedFilename(), 'LSAT7-irt-2pl-icc.png');
+  const pngPath = path.join(tmp, 'icc.png');
+  await png.saveAs(pngPath);
+  assert.deepEqual([...(await readFile(pngPath)).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'PNG signature');
+
+  // 3. Downloads: item parameters as CSV (header = the item JSON field names), the full JSON.
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#irt-download-csv')]);
+  assert.equal(csvDownload.suggestedFilename(), 'LSAT7-irt-2pl.csv');
+  const csvPath = path.join(tmp, 'items.csv');
+  await csvDownload.saveAs(csvPath);
+  const lines = (await readFile(csvPath, 'utf8')).split(/\r?\n/).filter((l) => l.length);
+  assert.equal(lines.length, 6, 'header + 5 items');
+  assert.match(lines[0], /^item,model,a1,d,/);
+  const header = parseCsvLine(lines[0]);
+  for (const field of ['g', 'u', 'a', 'b', 'c', 'on_bound', 'se_a1', 'se_d', 'se_a', 'se_b']) {
+    assert.ok(header.includes(field), `CSV header should include ${field}: ${lines[0]}`);
+  }
+  const rows = lines.slice(1).map(parseCsvLine);
+  assert.deepEqual(rows.map((r) => r[header.indexOf('item')]), ['Item.1', 'Item.2', 'Item.3', 'Item.4', 'Item.5']);
+  assert.deepEqual(rows.map((r) => r[header.indexOf('model')]), Array(5).fill('2pl'));
+  assert.equal(Number(rows[0][header.indexOf('a1')]), table[0].a1, 'the CSV keeps full precision');
+
+  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#irt-download-json')]);
+  assert.equal(jsonDownload.suggestedFilename(), 'LSAT7-irt-2pl.json');
+  const jsonPath = path.join(tmp, 'result.json');
+  await jsonDownload.saveAs(jsonPath);
+  const result = JSON.parse(await readFile(jsonPath, 'utf8'));
+  assert.equal(result.tool, 'irt_calibration');
+  assert.equal(result.items.length, 5);
+  assert.equal(result.options.model, '2pl');
+  assert.equal(result.options.D, 1);
+  assert.equal(result.options.tolerance, 1e-6);
+  assert.equal(result.loglik.toFixed(3), (await page.locator('#irt-loglik').textContent()).trim());
+
+  // 4. Options are checked before anything runs.
+  await page.fill('#irt-tol', 'small');
+  await page.click('#irt-run');
+  await page.locator('#irt-tol-error').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#irt-tol').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#irt-results').isVisible(), true, 'the last results stay');
+  await page.fill('#irt-tol', '1e-6');
+
+  // 5. A file with a score of 2: chosen, then Run; the error is beside the input and names the item.
+  const bad = path.join(tmp, 'scored-2.csv');
+  await writeFile(bad, 'Item.1,Item.2,Item.3\n1,0,1\n0,1,1\n1,2,0\n1,1,1\n0,0,0\n');
+  await page.setInputFiles('#irt-file-input', bad);
+  await page.locator('#irt-current-file', { hasText: 'scored-2.csv' }).waitFor();
+  await page.click('#irt-run');
+  const error = page.locator('#irt-file-error');
+  await error.waitFor({ state: 'visible' });
+  const message = await error.textContent();
+  assert.match(message, /Item\.2/, `the message should name the item: ${message}`);
+  assert.match(message, /scored-2\.csv/, `the message should name the file: ${message}`);
+  assert.equal(await error.getAttribute('role'), 'alert');
+  assert.equal(await page.locator('#irt-results').isVisible(), false, 'stale results are hidden');
+  assert.equal(await page.locator('#irt-tol-error').isVisible(), false, 'the earlier option error is cleared');
+
+  // 6. A long calibration shows its progress and can be cancelled.
+  const big = path.join(tmp, 'simulated.csv');
+  await writeFile(big, simulatedResponses(20_000, 40));
+  await page.setInputFiles('#irt-file-input', big);
+  await page.locator('#irt-current-file', { hasText: 'simulated.csv' }).waitFor();
+  assert.equal(await error.isVisible(), false, 'loading a new file clears the error');
+  await page.check('#irt-model-3pl');
+  assert.equal(await page.locator('#irt-prior').isDisabled(), false, 'the guessing prior is offered for 3PL');
+  await page.fill('#irt-tol', '1e-300');
+  await page.fill('#irt-max-iter', '100000');
+  await page.click('#irt-run');
+  await page.locator('#irt-progress').waitFor({ state: 'visible' });
+  await page.waitForFunction(() => /^\d/.test(document.querySelector('#irt-progress-iteration')?.textContent ?? ''), null, { timeout: 60_000 });
+  assert.match(await page.locator('#irt-progress-loglik').textContent(), /^-\d+\.\d{3}$/);
+  assert.ok((await page.locator('#irt-progress-bar').getAttribute('value')) !== null, 'the bar is determinate once iterations run');
+  assert.equal(await page.locator('#irt-run').getAttribute('aria-disabled'), 'true');
+  await page.click('#irt-cancel');
+  await page.locator('#irt-status', { hasText: 'Cancelled' }).waitFor();
+  assert.equal(await page.locator('#irt-progress').isVisible(), false);
+  assert.equal(await page.locator('#irt-run').getAttribute('aria-disabled'), 'false');
+
+  // 7. The page still works: the sample runs again (in a new worker).
+  await page.check('#irt-model-2pl');
+  await page.fill('#irt-tol', '1e-6');
+  await page.fill('#irt-max-iter', '500');
+  await page.click('#irt-run-sample');
+  await page.locator('#irt-results #irt-loglik').waitFor({ timeout: 60_000 });
+  assert.ok(Math.abs((await readNumber(page, '#irt-loglik')) - -2658.805) <= 1e-3);
+
+  // 8. Item Analysis still works after switching back, and the IRT results survive the round trip.
+  await page.click('nav a[data-tool="item-analysis"]');
+  assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), 'Item Analysis');
+  assert.equal(await page.locator('#irt-results').isVisible(), false, 'the IRT tool is hidden');
+  await page.click('#run-sample');
+  await page.locator('#results #alpha').waitFor();
+  const alpha = Number((await page.locator('#alpha').textContent()).trim());
+  assert.ok(Math.abs(alpha - LSAT7_ALPHA) < 1e-6, `alpha ${alpha}`);
+  await page.click('nav a[data-tool="irt-calibration"]');
+  await page.locator('#irt-results #irt-loglik').waitFor();
+  assert.equal(await page.locator('#results').isVisible(), false, 'the Item Analysis tool is hidden');
+
+  // Nothing left the page's origin, nothing failed, nothing was logged as an error.
+  const foreign = log.requests.filter((url) => !['data:', origin].includes(originOf(url)));
+  assert.deepEqual(foreign, [], 'every request goes to the page\u2019s own origin');
+  assert.deepEqual(log.failed, [], 'no failed request');
+  assert.deepEqual(log.pageErrors, [], 'no uncaught exception');
+  assert.deepEqual(log.consoleErrors, [], 'no console error (including CSP violations)');
+  const headerWarnings = log.consoleWarnings.filter((w) => /Permissions-Policy|Content.Security.Policy|Refused/i.test(w));
+  assert.deepEqual(headerWarnings, [], 'no warning about the security headers');
+}
+
+test('irt calibration: keyboard user reaches the inputs, the options and Run', { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  const log = watchPage(page);
+  await page.goto(`${server.url.replace('localhost', '127.0.0.1')}/#/irt-calibration`);
+  await page.locator('#irt-run').waitFor();
+  const reached = new Set();
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName));
+  }
+  for (const id of ['irt-file-input', 'irt-run-sample', 'irt-model-2pl', 'irt-d-1702', 'irt-quad-rule', 'irt-quad-nodes', 'irt-tol', 'irt-max-iter', 'irt-se', 'irt-run']) {
+    assert.ok(reached.has(id), `Tab should reach #${id} (reached ${[...reached].join(', ')})`);
+  }
+  // Arrow keys move within the model radio group; Run with the keyboard, without a file, explains what to do.
+  await page.focus('#irt-model-2pl');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.locator('#irt-model-3pl').isChecked(), true);
+  assert.equal(await page.locator('#irt-prior').isDisabled(), false);
+  await page.focus('#irt-run');
+  await page.keyboard.press('Enter');
+  await page.locator('#irt-file-error', { hasText: 'Choose a response file' }).waitFor();
+  assert.deepEqual(log.consoleErrors, []);
+  assert.deepEqual(log.pageErrors, []);
+  await page.close();
+});
