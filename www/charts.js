@@ -6,7 +6,8 @@
 // markup we hand it is tooltip HTML, which uses class names only (styled in
 // styles.css) and escapes all text from the user's file.
 
-import { fmt, fmtInt } from './format.js';
+import { fmt, fmtInt, h } from './format.js';
+import { downloadBlob } from './download.js';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const COLORS = {
@@ -369,4 +370,26 @@ export function chartPngBlob(container) {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return new Blob([bytes], { type: 'image/png' });
+}
+
+/**
+ * A chart's <figure>: caption, a "PNG" download button (when ECharts loaded)
+ * and the empty chart container `chartId` (role=img, `description` as its
+ * label; the page draws into it once it is in the document). The PNG is
+ * saved as `fileName`.
+ */
+export function chartFigure(chartId, caption, description, fileName) {
+  const pngButton = chartsAvailable()
+    ? h('button', { type: 'button', class: 'button button--small', 'data-chart': chartId, 'aria-label': `Download the chart \u201C${caption}\u201D as PNG` }, 'PNG')
+    : null;
+  pngButton?.addEventListener('click', () => {
+    const blob = chartPngBlob(document.getElementById(chartId));
+    if (blob) downloadBlob(blob, fileName);
+  });
+  return h(
+    'figure',
+    { class: 'chart-figure' },
+    h('figcaption', {}, h('span', { class: 'chart-figure__title' }, caption), pngButton),
+    h('div', { class: 'chart', id: chartId, role: 'img', 'aria-label': description }),
+  );
 }

@@ -53,3 +53,13 @@ export function baseName(fileName) {
 export function downloadText(text, fileName, type) {
   downloadBlob(new Blob([text], { type }), fileName);
 }
+
+/** A CSV text (e.g. from toCsv) as a download. */
+export function downloadCsv(text, fileName) {
+  downloadText(text, fileName, 'text/csv;charset=utf-8');
+}
+
+/** A value as pretty-printed JSON (2-space indent, final newline). */
+export function downloadJson(value, fileName) {
+  downloadText(JSON.stringify(value, null, 2) + '\n', fileName, 'application/json');
+}

@@ -21,6 +21,24 @@ import { h } from './format.js';
 
 let tableCount = 0;
 
+/** The first column of a table of items: the item's name, as the row header. */
+export const ITEM_NAME_COLUMN = {
+  key: 'item',
+  label: 'Item',
+  rowHeader: true,
+  render: (row, cell) => {
+    cell.textContent = row.item;
+  },
+};
+
+/** createTable options for a table with one row per item, searched by item name. */
+export const ITEM_ROWS = {
+  searchLabel: 'Search items',
+  searchPlaceholder: 'Item name',
+  searchText: (row) => row.item,
+  noun: ['item', 'items'],
+};
+
 function compareValues(a, b) {
   const aMissing = a === null || a === undefined || (typeof a === 'number' && Number.isNaN(a));
   const bMissing = b === null || b === undefined || (typeof b === 'number' && Number.isNaN(b));

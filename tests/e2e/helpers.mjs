@@ -4,8 +4,12 @@
 // in-process by scripts/serve.mjs. PACER_SITE_ROOT overrides the directory,
 // PACER_CHROMIUM the browser (default: Debian's /usr/bin/chromium).
 
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
@@ -88,4 +92,113 @@ export async function withFailureScreenshot(page, name, fn) {
     await import('node:fs/promises').then((fs) => fs.writeFile(path.join(dir, `${name}.html`), html)).catch(() => {});
     throw error;
   }
+}
+
+/**
+ * The usual set-up of a browser test file: registers `before` and `after`
+ * hooks (call it at the top level of the test file) that start the site, a
+ * browser and a temporary directory, and stop them again. The returned
+ * object's fields are filled in by `before`: server, browser, tmp, and
+ * origin (the site on 127.0.0.1, what the server binds to, to avoid any IPv6
+ * detour through "localhost").
+ */
+export function useBrowserSite({ tmpPrefix = 'pacer-e2e-' } = {}) {
+  const site = { server: null, browser: null, tmp: null, origin: null };
+  before(async () => {
+    site.server = await startSite();
+    site.origin = site.server.url.replace('localhost', '127.0.0.1');
+    site.browser = await launchBrowser();
+    site.tmp = await mkdtemp(path.join(tmpdir(), tmpPrefix));
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+    if (site.tmp) await rm(site.tmp, { recursive: true, force: true });
+  });
+  return site;
+}
+
+/**
+ * Runs `scenario(page, log)` in a fresh browser context that accepts
+ * downloads, with the page watched (watchPage) and a screenshot called
+ * `name` saved if it fails.
+ */
+export async function inNewContext(browser, name, scenario) {
+  const context = await browser.newContext({ acceptDownloads: true });
+  try {
+    const page = await context.newPage();
+    const log = watchPage(page);
+    await withFailureScreenshot(page, name, () => scenario(page, log));
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Asserts that the page behaved: every request went to `origin` (or was a
+ * data: URL), none failed, no uncaught exception, no console error (which
+ * includes CSP violations), no warning about the security headers.
+ */
+export function assertCleanLog(log, origin) {
+  const foreign = log.requests.filter((url) => !['data:', origin].includes(originOf(url)));
+  assert.deepEqual(foreign, [], 'every request goes to the page\u2019s own origin');
+  assert.deepEqual(log.failed, [], 'no failed request');
+  assert.deepEqual(log.pageErrors, [], 'no uncaught exception');
+  assert.deepEqual(log.consoleErrors, [], 'no console error (including CSP violations)');
+  // e.g. "Error with Permissions-Policy header: Unrecognized feature" is only a warning.
+  const headerWarnings = log.consoleWarnings.filter((w) => /Permissions-Policy|Content.Security.Policy|Refused/i.test(w));
+  assert.deepEqual(headerWarnings, [], 'no warning about the security headers');
+}
+
+/** Presses Tab `count` times; returns the ids (or tag names) of the elements that got the focus. */
+export async function tabThrough(page, count) {
+  const reached = new Set();
+  for (let i = 0; i < count; i++) {
+    await page.keyboard.press('Tab');
+    reached.add(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName));
+  }
+  return reached;
+}
+
+/** Clicks `selector`, waits for the download it starts and saves it as `file`; returns the download. */
+export async function saveDownload(page, selector, file) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  await download.saveAs(file);
+  return download;
+}
+
+/**
+ * The number shown in `selector`, checked to be written with at least
+ * `decimals` decimals (the pages show full numbers there for the tests).
+ */
+export async function readNumber(page, selector, decimals = 3) {
+  const text = (await page.locator(selector).textContent()).trim();
+  assert.match(text, new RegExp(`^-?\\d+\\.\\d{${decimals},}$`), `${selector} should be a number with at least ${decimals} decimals, got "${text}"`);
+  return Number(text);
+}
+
+/** Parses one CSV line (RFC 4180 quoting) into fields. */
+export function parseCsvLine(line) {
+  const fields = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') fields.push(field), (field = '');
+    else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** A CSV file (one record a line, no empty lines) as its lines, header fields and rows of fields. */
+export async function readCsvFile(file) {
+  const lines = (await readFile(file, 'utf8')).split(/\r?\n/).filter((l) => l.length);
+  const [header = [], ...rows] = lines.map(parseCsvLine);
+  return { lines, header, rows };
 }

@@ -1,64 +1,23 @@
 // End-to-end test of the IRT Calibration tool in headless Chromium, against
 // the built site (dist/) with the real WebAssembly engine.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { launchBrowser, originOf, REPO_ROOT, startSite, watchPage, withFailureScreenshot } from './helpers.mjs';
+import { assertCleanLog, inNewContext, readCsvFile, readNumber, REPO_ROOT, saveDownload, tabThrough, useBrowserSite, watchPage } from './helpers.mjs';
 
 // mirt 1.45.1, mirt(LSAT7, 1, itemtype = '2PL'): logLik (tests/fixtures/LSAT7/mirt_2PL_fit.json).
 const MIRT_2PL = { loglik: -2658.80512782027, aic: 5337.61025564054, bic: 5386.68780843037, npar: 10 };
 // psych::alpha(LSAT7)$total$raw_alpha, for the Item Analysis check.
 const LSAT7_ALPHA = 0.453408735387426;
 
-let server;
-let browser;
-let tmp;
-
-before(async () => {
-  server = await startSite();
-  browser = await launchBrowser();
-  tmp = await mkdtemp(path.join(tmpdir(), 'pacer-e2e-irt-'));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
-
-/** Parses one CSV line (RFC 4180 quoting) into fields. */
-function parseCsvLine(line) {
-  const fields = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') fields.push(field), (field = '');
-    else field += c;
-  }
-  fields.push(field);
-  return fields;
-}
+const site = useBrowserSite({ tmpPrefix: 'pacer-e2e-irt-' });
 
 /** mirt's tightly converged 2PL estimates (a1, d) per item. */
 async function mirtTight() {
-  const text = await readFile(path.join(REPO_ROOT, 'tests/fixtures/LSAT7/mirt_2PL_tight_pars_slopeint.csv'), 'utf8');
-  const [header, ...rows] = text.trim().split(/\r?\n/).map(parseCsvLine);
+  const { header, rows } = await readCsvFile(path.join(REPO_ROOT, 'tests/fixtures/LSAT7/mirt_2PL_tight_pars_slopeint.csv'));
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, i === 0 ? r[i] : Number(r[i])])));
-}
-
-async function readNumber(page, selector, decimals = 3) {
-  const text = (await page.locator(selector).textContent()).trim();
-  assert.match(text, new RegExp(`^-?\\d+\\.\\d{${decimals},}$`), `${selector} should be a number with at least ${decimals} decimals, got "${text}"`);
-  return Number(text);
 }
 
 /** The item table as [{item, a1, d, ...}] from the cells' full-precision data-value. */
@@ -91,16 +50,12 @@ function simulatedResponses(persons, items) {
   return lines.join('\n') + '\n';
 }
 
-test('irt calibration: 2PL on LSAT7 as mirt, table, charts, downloads, bad file, cancel, Item Analysis still works; same-origin only, no console errors', { timeout: 240_000 }, async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const log = watchPage(page);
-  await withFailureScreenshot(page, 'irt-calibration', () => mainScenario(page, log));
-  await context.close();
-});
+test('irt calibration: 2PL on LSAT7 as mirt, table, charts, downloads, bad file, cancel, Item Analysis still works; same-origin only, no console errors', { timeout: 240_000 }, () =>
+  inNewContext(site.browser, 'irt-calibration', mainScenario),
+);
 
 async function mainScenario(page, log) {
-  const origin = server.url.replace('localhost', '127.0.0.1');
+  const { origin, tmp } = site;
   await page.goto(`${origin}/#/irt-calibration`);
 
   // Both tools are in the nav; the IRT one is current.
@@ -174,33 +129,28 @@ async function mainScenario(page, log) {
     chart.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: 40 });
   });
   await page.locator('#irt-chart-test .chart-tooltip').waitFor({ state: 'visible' });
-  const [png] = await Promise.all([page.waitForEvent('download'), page.click('button[data-chart="irt-chart-icc"]')]);
-  assert.equal(png.suggestedFilename(), 'LSAT7-irt-2pl-icc.png');
   const pngPath = path.join(tmp, 'icc.png');
-  await png.saveAs(pngPath);
+  const png = await saveDownload(page, 'button[data-chart="irt-chart-icc"]', pngPath);
+  assert.equal(png.suggestedFilename(), 'LSAT7-irt-2pl-icc.png');
   assert.deepEqual([...(await readFile(pngPath)).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'PNG signature');
 
   // 3. Downloads: item parameters as CSV (header = the item JSON field names), the full JSON.
-  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('#irt-download-csv')]);
-  assert.equal(csvDownload.suggestedFilename(), 'LSAT7-irt-2pl.csv');
   const csvPath = path.join(tmp, 'items.csv');
-  await csvDownload.saveAs(csvPath);
-  const lines = (await readFile(csvPath, 'utf8')).split(/\r?\n/).filter((l) => l.length);
+  const csvDownload = await saveDownload(page, '#irt-download-csv', csvPath);
+  assert.equal(csvDownload.suggestedFilename(), 'LSAT7-irt-2pl.csv');
+  const { lines, header, rows } = await readCsvFile(csvPath);
   assert.equal(lines.length, 6, 'header + 5 items');
   assert.match(lines[0], /^item,model,a1,d,/);
-  const header = parseCsvLine(lines[0]);
   for (const field of ['g', 'u', 'a', 'b', 'c', 'on_bound', 'se_a1', 'se_d', 'se_a', 'se_b']) {
     assert.ok(header.includes(field), `CSV header should include ${field}: ${lines[0]}`);
   }
-  const rows = lines.slice(1).map(parseCsvLine);
   assert.deepEqual(rows.map((r) => r[header.indexOf('item')]), ['Item.1', 'Item.2', 'Item.3', 'Item.4', 'Item.5']);
   assert.deepEqual(rows.map((r) => r[header.indexOf('model')]), Array(5).fill('2pl'));
   assert.equal(Number(rows[0][header.indexOf('a1')]), table[0].a1, 'the CSV keeps full precision');
 
-  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#irt-download-json')]);
-  assert.equal(jsonDownload.suggestedFilename(), 'LSAT7-irt-2pl.json');
   const jsonPath = path.join(tmp, 'result.json');
-  await jsonDownload.saveAs(jsonPath);
+  const jsonDownload = await saveDownload(page, '#irt-download-json', jsonPath);
+  assert.equal(jsonDownload.suggestedFilename(), 'LSAT7-irt-2pl.json');
   const result = JSON.parse(await readFile(jsonPath, 'utf8'));
   assert.equal(result.tool, 'irt_calibration');
   assert.equal(result.items.length, 5);
@@ -267,32 +217,22 @@ async function mainScenario(page, log) {
   assert.equal(await page.locator('#irt-results').isVisible(), false, 'the IRT tool is hidden');
   await page.click('#run-sample');
   await page.locator('#results #alpha').waitFor();
-  const alpha = Number((await page.locator('#alpha').textContent()).trim());
+  const alpha = await readNumber(page, '#alpha', 6);
   assert.ok(Math.abs(alpha - LSAT7_ALPHA) < 1e-6, `alpha ${alpha}`);
   await page.click('nav a[data-tool="irt-calibration"]');
   await page.locator('#irt-results #irt-loglik').waitFor();
   assert.equal(await page.locator('#results').isVisible(), false, 'the Item Analysis tool is hidden');
 
   // Nothing left the page's origin, nothing failed, nothing was logged as an error.
-  const foreign = log.requests.filter((url) => !['data:', origin].includes(originOf(url)));
-  assert.deepEqual(foreign, [], 'every request goes to the page\u2019s own origin');
-  assert.deepEqual(log.failed, [], 'no failed request');
-  assert.deepEqual(log.pageErrors, [], 'no uncaught exception');
-  assert.deepEqual(log.consoleErrors, [], 'no console error (including CSP violations)');
-  const headerWarnings = log.consoleWarnings.filter((w) => /Permissions-Policy|Content.Security.Policy|Refused/i.test(w));
-  assert.deepEqual(headerWarnings, [], 'no warning about the security headers');
+  assertCleanLog(log, origin);
 }
 
 test('irt calibration: keyboard user reaches the inputs, the options and Run', { timeout: 60_000 }, async () => {
-  const page = await browser.newPage();
+  const page = await site.browser.newPage();
   const log = watchPage(page);
-  await page.goto(`${server.url.replace('localhost', '127.0.0.1')}/#/irt-calibration`);
+  await page.goto(`${site.origin}/#/irt-calibration`);
   await page.locator('#irt-run').waitFor();
-  const reached = new Set();
-  for (let i = 0; i < 30; i++) {
-    await page.keyboard.press('Tab');
-    reached.add(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName));
-  }
+  const reached = await tabThrough(page, 30);
   for (const id of ['irt-file-input', 'irt-run-sample', 'irt-model-2pl', 'irt-d-1702', 'irt-quad-rule', 'irt-quad-nodes', 'irt-tol', 'irt-max-iter', 'irt-se', 'irt-run']) {
     assert.ok(reached.has(id), `Tab should reach #${id} (reached ${[...reached].join(', ')})`);
   }

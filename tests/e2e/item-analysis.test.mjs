@@ -1,68 +1,26 @@
 // End-to-end test of the Item Analysis tool in headless Chromium, against
 // the built site (dist/) with the real WebAssembly engine.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { launchBrowser, originOf, startSite, watchPage, withFailureScreenshot } from './helpers.mjs';
+import { assertCleanLog, inNewContext, readCsvFile, readNumber, saveDownload, tabThrough, useBrowserSite, watchPage } from './helpers.mjs';
 
 // psych::alpha(LSAT7)$total$raw_alpha (KR-20 for 0/1 items).
 const LSAT7_ALPHA = 0.453408735387426;
 
-let server;
-let browser;
-let tmp;
+const site = useBrowserSite();
 
-before(async () => {
-  server = await startSite();
-  browser = await launchBrowser();
-  tmp = await mkdtemp(path.join(tmpdir(), 'pacer-e2e-'));
-});
+/** #alpha holds the number alone, with 6 decimals. */
+const readAlpha = (page) => readNumber(page, '#alpha', 6);
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
-
-/** Parses one CSV line (RFC 4180 quoting) into fields. */
-function parseCsvLine(line) {
-  const fields = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') fields.push(field), (field = '');
-    else field += c;
-  }
-  fields.push(field);
-  return fields;
-}
-
-async function readAlpha(page) {
-  const text = (await page.locator('#alpha').textContent()).trim();
-  assert.match(text, /^\d\.\d{6,}$/, `#alpha should be a number with at least 6 decimals, got "${text}"`);
-  return Number(text);
-}
-
-test('item analysis: sample, download, bad file, recovery; same-origin only, no console errors', { timeout: 120_000 }, async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const log = watchPage(page);
-  await withFailureScreenshot(page, 'item-analysis', () => mainScenario(page, log));
-  await context.close();
-});
+test('item analysis: sample, download, bad file, recovery; same-origin only, no console errors', { timeout: 120_000 }, () =>
+  inNewContext(site.browser, 'item-analysis', mainScenario),
+);
 
 async function mainScenario(page, log) {
-  const origin = server.url.replace('localhost', '127.0.0.1');
-  // Serve on 127.0.0.1 (what the server binds to) to avoid any IPv6 detour.
+  const { origin, tmp } = site;
   await page.goto(`${origin}/`);
 
   // The shell: privacy line, nav with the tool, the file input.
@@ -104,24 +62,20 @@ async function mainScenario(page, log) {
   assert.equal(await page.locator('#item-table tbody tr').count(), 5);
 
   // 2. The item table as CSV: header = JSON field names, one row per item.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
-  assert.match(download.suggestedFilename(), /^LSAT7-item-analysis\.csv$/);
   const csvPath = path.join(tmp, 'items.csv');
-  await download.saveAs(csvPath);
-  const lines = (await readFile(csvPath, 'utf8')).split(/\r?\n/).filter((l) => l.length);
+  const download = await saveDownload(page, '#download-csv', csvPath);
+  assert.match(download.suggestedFilename(), /^LSAT7-item-analysis\.csv$/);
+  const { lines, header, rows } = await readCsvFile(csvPath);
   assert.equal(lines.length, 6, 'header + 5 items');
-  const header = parseCsvLine(lines[0]);
   for (const field of ['item', 'p_value', 'item_rest_r', 'alpha_if_deleted', 'frequencies', 'flags']) {
     assert.ok(header.includes(field), `CSV header should include ${field}: ${lines[0]}`);
   }
-  const rows = lines.slice(1).map(parseCsvLine);
   assert.deepEqual(rows.map((r) => r[header.indexOf('item')]), ['Item.1', 'Item.2', 'Item.3', 'Item.4', 'Item.5']);
   assert.equal(rows[0][header.indexOf('frequencies')], '172;828');
 
   // The full result as JSON.
-  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('#download-json')]);
   const jsonPath = path.join(tmp, 'result.json');
-  await jsonDownload.saveAs(jsonPath);
+  await saveDownload(page, '#download-json', jsonPath);
   const result = JSON.parse(await readFile(jsonPath, 'utf8'));
   assert.equal(result.tool, 'item_analysis');
   assert.equal(result.items.length, 5);
@@ -162,29 +116,16 @@ async function mainScenario(page, log) {
   assert.ok(Math.abs((await readAlpha(page)) - 0.597724025643193) < 1e-6);
 
   // Nothing left the page's origin, nothing failed, nothing was logged as an error.
-  const foreign = log.requests.filter((url) => !['data:', origin].includes(originOf(url)));
-  assert.deepEqual(foreign, [], 'every request goes to the page\u2019s own origin');
-  const failedElsewhere = log.failed.filter((entry) => originOf(entry.split(' ')[0]) !== origin);
-  assert.deepEqual(failedElsewhere, [], 'no failed request to another origin');
-  assert.deepEqual(log.failed, [], 'no failed request at all');
-  assert.deepEqual(log.pageErrors, [], 'no uncaught exception');
-  assert.deepEqual(log.consoleErrors, [], 'no console error (including CSP violations)');
-  // e.g. "Error with Permissions-Policy header: Unrecognized feature" is only a warning.
-  const headerWarnings = log.consoleWarnings.filter((w) => /Permissions-Policy|Content.Security.Policy|Refused/i.test(w));
-  assert.deepEqual(headerWarnings, [], 'no warning about the security headers');
+  assertCleanLog(log, origin);
   assert.ok(log.requests.some((url) => url.endsWith('/www/pkg/pacer_core_bg.wasm')), 'the wasm was loaded');
 }
 
 test('item analysis: keyboard user can reach the file input and the sample button', { timeout: 60_000 }, async () => {
-  const page = await browser.newPage();
+  const page = await site.browser.newPage();
   const log = watchPage(page);
-  await page.goto(`${server.url.replace('localhost', '127.0.0.1')}/`);
+  await page.goto(`${site.origin}/`);
   await page.locator('#run-sample').waitFor();
-  const reached = new Set();
-  for (let i = 0; i < 15; i++) {
-    await page.keyboard.press('Tab');
-    reached.add(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName));
-  }
+  const reached = await tabThrough(page, 15);
   assert.ok(reached.has('file-input'), `Tab should reach #file-input (reached ${[...reached].join(', ')})`);
   assert.ok(reached.has('run-sample'), 'Tab should reach #run-sample');
   await page.focus('#run-sample');

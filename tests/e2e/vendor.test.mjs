@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './helpers.mjs';
 
@@ -31,7 +31,10 @@ test('echarts.min.js is the file from the pinned npm package', { skip: !existsSy
 });
 
 test('no page or module of the site pulls code from another origin', () => {
-  const files = ['index.html', 'www/app.js', 'www/worker.js', 'www/engine.js', 'www/tools/item-analysis.js', 'www/tools/irt-calibration.js', 'www/charts.js'];
+  // index.html and every module of the site (www/*.js, www/tools/*.js; not the vendored code).
+  const modules = (dir) => readdirSync(path.join(REPO_ROOT, dir)).filter((f) => f.endsWith('.js')).map((f) => `${dir}/${f}`);
+  const files = ['index.html', ...modules('www'), ...modules('www/tools')];
+  assert.ok(files.includes('www/data-input.js') && files.includes('www/tools/irt-calibration.js'), `modules found: ${files.join(', ')}`);
   for (const file of files) {
     const text = readFileSync(path.join(REPO_ROOT, file), 'utf8');
     assert.doesNotMatch(text, /(src|href)=["']?(https?:)?\/\//, `${file} loads nothing from another origin`);

@@ -10,16 +10,29 @@
 
 import { calibrateIrt, cancelCalibration } from '../engine.js';
 import { DASH, fmt, fmtInt, fmtSci, h, isNumber } from '../format.js';
-import { createTable } from '../table.js';
-import { chartPngBlob, chartsAvailable, disposeChart, renderItemCurves, renderTestInformation } from '../charts.js';
-import { baseName, downloadBlob, downloadText, toCsv } from '../download.js';
+import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS } from '../table.js';
+import { chartFigure, chartsAvailable, renderItemCurves, renderTestInformation } from '../charts.js';
+import { baseName, downloadCsv, downloadJson, toCsv } from '../download.js';
+import { createDataInput, responseFileHelp } from '../data-input.js';
+import { clearResults, markBusy, resultsHeader, setStatus, showResults, stat, toolSection } from '../tool-ui.js';
 
 export const id = 'irt-calibration';
 export const title = 'IRT Calibration';
 
-const SAMPLE = { file: 'LSAT7.csv', url: new URL('../samples/LSAT7.csv', import.meta.url) };
+const SAMPLES = [
+  {
+    id: 'run-sample',
+    noteId: 'sample-note',
+    label: 'Try the sample data',
+    note: 'LSAT7: 1,000 persons, 5 right/wrong items; loads and runs with the options below',
+    file: 'LSAT7.csv',
+  },
+];
 
-const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const HELP = responseFileHelp(
+  'Scores must be 0 (wrong) or 1 (right); empty cells are missing responses and are left out of that person\u2019s likelihood.',
+  'calibrated',
+);
 
 const MODELS = [
   { value: 'rasch', label: 'Rasch', text: 'All items discriminate equally (slopes fixed at 1); item difficulties and the variance of the latent trait are estimated.' },
@@ -96,62 +109,18 @@ function textInput(inputId, value, { inputmode = 'decimal', size = 8, describedB
   });
 }
 
-function template() {
-  return h(
-    'section',
-    { class: 'tool', id: 'tool-irt-calibration', 'aria-labelledby': 'irt-title' },
-    h(
-      'div',
-      { class: 'tool__intro' },
-      h('h1', { id: 'irt-title' }, 'IRT Calibration'),
-      h(
-        'p',
-        { class: 'lead' },
-        'Item response theory models (Rasch, 1PL, 2PL, 3PL, 4PL) for right/wrong items, fitted by marginal maximum likelihood (EM). Item parameters with standard errors, model fit, and item and test information curves.',
-      ),
-    ),
-    h(
-      'div',
-      { class: 'panel input-panel' },
-      h('h2', { class: 'panel__title' }, 'Data'),
-      h(
-        'div',
-        { class: 'dropzone', id: 'irt-drop-zone' },
-        h('input', {
-          type: 'file',
-          id: 'irt-file-input',
-          class: 'visually-hidden file-input',
-          accept: ACCEPT,
-          'aria-describedby': 'irt-file-help irt-file-error',
-        }),
-        h('label', { for: 'irt-file-input', class: 'button button--primary' }, 'Choose a file\u2026'),
-        h('span', { class: 'dropzone__or' }, 'or drop a CSV or Excel (.xlsx) file here'),
-        h('p', { class: 'dropzone__file', id: 'irt-current-file', hidden: true }),
-      ),
-      h('p', { id: 'irt-file-error', class: 'error-message', role: 'alert', hidden: true }),
-      h(
-        'p',
-        { id: 'irt-file-help', class: 'help' },
-        'One row per person and one column per item, with a header row of item names. Scores must be 0 (wrong) or 1 (right); empty cells are missing responses and are left out of that person\u2019s likelihood. Columns named ',
-        h('code', {}, 'id'),
-        ' or ',
-        h('code', {}, 'group'),
-        ' are recognised and not calibrated.',
-      ),
-      h(
-        'div',
-        { class: 'samples' },
-        h('span', { class: 'samples__label' }, 'No data at hand?'),
-        h(
-          'span',
-          { class: 'sample' },
-          h('button', { type: 'button', id: 'irt-run-sample', class: 'button', 'aria-describedby': 'irt-sample-note' }, 'Try the sample data'),
-          h('span', { class: 'samples__note', id: 'irt-sample-note' }, 'LSAT7: 1,000 persons, 5 right/wrong items; loads and runs with the options below'),
-        ),
-      ),
-    ),
+function template(dataPanel) {
+  return toolSection(
+    {
+      id,
+      titleId: 'irt-title',
+      title,
+      lead: 'Item response theory models (Rasch, 1PL, 2PL, 3PL, 4PL) for right/wrong items, fitted by marginal maximum likelihood (EM). Item parameters with standard errors, model fit, and item and test information curves.',
+      resultsId: 'irt-results',
+      resultsTitleId: 'irt-results-title',
+    },
+    dataPanel,
     optionsPanel(),
-    h('div', { id: 'irt-results', class: 'results', hidden: true, 'aria-labelledby': 'irt-results-title', role: 'region' }),
   );
 }
 
@@ -336,18 +305,39 @@ function optionsPanel() {
 // ------------------------------------------------------------------- mount
 
 export function mount(container) {
-  const root = template();
+  // The loaded data stays in the data panel on the main thread (the worker
+  // gets a copy), so a calibration can be re-run with other options without
+  // reloading the file. A sample loads and runs; a file waits for Run.
+  const data = createDataInput({
+    idPrefix: 'irt-',
+    help: HELP,
+    samples: SAMPLES,
+    onLoadStart: (name) => {
+      clearErrors();
+      setBusy(true);
+      setStatus(status, `Reading ${name}\u2026`, { spinner: true });
+    },
+    onLoad: ({ name }, { sample }) => {
+      setBusy(false);
+      setStatus(status, sample ? '' : `${name} is loaded. Choose the model and options, then select Run calibration.`);
+      if (sample) run();
+    },
+    onLoadError: () => {
+      setBusy(false);
+      setStatus(status, '');
+    },
+    // A new file while a calibration runs: keep the run going; the file is
+    // used by the next Run.
+    queueWhileBusy: true,
+    busyDropMessage: 'A calibration is running: cancel it first, or wait for it to finish.',
+  });
+  const root = template(data.element);
   container.append(root);
   const $ = (sel) => root.querySelector(sel);
-  const fileInput = $('#irt-file-input');
-  const dropZone = $('#irt-drop-zone');
-  const fileError = $('#irt-file-error');
   const optionsError = $('#irt-options-error');
   const status = $('#irt-status');
   const results = $('#irt-results');
-  const currentFile = $('#irt-current-file');
   const runButton = $('#irt-run');
-  const sampleButton = $('#irt-run-sample');
   const cancelButton = $('#irt-cancel');
   const progressPanel = $('#irt-progress');
   const progressBar = $('#irt-progress-bar');
@@ -357,12 +347,8 @@ export function mount(container) {
   const priorCheckbox = $('#irt-prior');
   const priorInputs = [$('#irt-prior-alpha'), $('#irt-prior-beta')];
 
-  // The loaded data stays on the main thread (the worker gets a copy), so a
-  // calibration can be re-run with other options without reloading the file.
-  let current = null; // { name, bytes: Uint8Array }
-  // Every load or run takes a new number; replies for an older one are ignored.
+  // Every run takes a new number; replies for an older one are ignored.
   let runCounter = 0;
-  let busy = false;
   let nodesEdited = false; // keep the user's node count when the rule changes
 
   const selectedModel = () => root.querySelector('input[name="irt-model"]:checked').value;
@@ -373,11 +359,8 @@ export function mount(container) {
     target.textContent = message;
   }
   function clearErrors() {
-    for (const el of [fileError, optionsError]) {
-      el.hidden = true;
-      el.textContent = '';
-    }
-    for (const el of root.querySelectorAll('.field__error')) {
+    data.clearError();
+    for (const el of [optionsError, ...root.querySelectorAll('.field__error')]) {
       el.hidden = true;
       el.textContent = '';
     }
@@ -389,16 +372,9 @@ export function mount(container) {
     const el = root.querySelector(`#${inputId}-error`);
     if (el) showError(el, message);
   }
-  function setStatus(message, { spinner = false } = {}) {
-    status.replaceChildren(...(spinner ? [h('span', { class: 'spinner', 'aria-hidden': 'true' })] : []), message);
-  }
   function setBusy(isBusy) {
-    busy = isBusy;
-    root.setAttribute('aria-busy', busy ? 'true' : 'false');
-    root.classList.toggle('is-busy', busy);
-    // aria-disabled rather than disabled: a disabled button would lose the
-    // keyboard focus. The click handlers ignore clicks while busy.
-    for (const button of [runButton, sampleButton]) button.setAttribute('aria-disabled', busy ? 'true' : 'false');
+    markBusy(root, isBusy, [runButton]);
+    data.setBusy(isBusy);
   }
 
   // ---- options
@@ -488,27 +464,27 @@ export function mount(container) {
 
   // ---- run
   async function run() {
-    if (busy) return;
+    if (data.busy) return;
     clearErrors();
+    const current = data.current;
     if (!current) {
-      setStatus('');
-      showError(fileError, 'Choose a response file first (or try the sample data), then select Run.');
+      setStatus(status, '');
+      data.showError('Choose a response file first (or try the sample data), then select Run.');
       return;
     }
     const options = readOptions(current.name);
     if (!options) {
-      setStatus('Please correct the highlighted options.');
+      setStatus(status, 'Please correct the highlighted options.');
       root.querySelector('[aria-invalid="true"]')?.focus();
       return;
     }
     const token = ++runCounter;
-    const data = current;
     setBusy(true);
-    setStatus(`Calibrating ${data.name} (${modelLabel(options.model)})\u2026`, { spinner: true });
+    setStatus(status, `Calibrating ${current.name} (${modelLabel(options.model)})\u2026`, { spinner: true });
     startProgress(options.maxIter, options.tol);
     const started = performance.now();
     try {
-      const result = await calibrateIrt(data.bytes, options, (progress) => {
+      const result = await calibrateIrt(current.bytes, options, (progress) => {
         if (token === runCounter) showProgress(progress);
       });
       if (token !== runCounter) return;
@@ -516,87 +492,31 @@ export function mount(container) {
       stopProgress();
       setBusy(false);
       renderResults(results, result);
-      setStatus(`Calibrated ${data.name}: ${modelLabel(result.options?.model ?? options.model)}, ${describeStop(result)} (${seconds.toFixed(2)} s).`);
+      setStatus(status, `Calibrated ${current.name}: ${modelLabel(result.options?.model ?? options.model)}, ${describeStop(result)} (${seconds.toFixed(2)} s).`);
     } catch (error) {
       if (token !== runCounter) return;
       stopProgress();
       setBusy(false);
       if (error?.code === 'cancelled') {
-        setStatus('Cancelled. Select Run to start again.');
+        setStatus(status, 'Cancelled. Select Run to start again.');
         return;
       }
       clearResults(results);
-      setStatus('The calibration did not run; see the message above.');
+      setStatus(status, 'The calibration did not run; see the message above.');
       const message = error?.message ?? String(error);
       const optionError = error?.code === 'invalid_option' && !error?.file;
       if (optionError && OPTION_FIELDS[error.column]) {
         fieldError(OPTION_FIELDS[error.column], message);
         root.querySelector(`#${OPTION_FIELDS[error.column]}`)?.focus();
+      } else if (optionError) {
+        showError(optionsError, message);
       } else {
-        showError(optionError ? optionsError : fileError, message);
+        data.showError(message);
       }
     }
-  }
-
-  async function loadBytes(name, bytesPromise, { thenRun = false } = {}) {
-    const token = ++runCounter;
-    clearErrors();
-    setBusy(true);
-    setStatus(`Reading ${name}\u2026`, { spinner: true });
-    try {
-      const bytes = await bytesPromise;
-      if (token !== runCounter) return;
-      current = { name, bytes };
-      currentFile.hidden = false;
-      currentFile.replaceChildren('Loaded: ', h('strong', {}, name), ` (${formatSize(bytes.length)})`);
-      setBusy(false);
-      setStatus(thenRun ? '' : `${name} is loaded. Choose the model and options, then select Run calibration.`);
-    } catch (error) {
-      if (token !== runCounter) return;
-      setBusy(false);
-      setStatus('');
-      showError(fileError, `${name} could not be read: ${error?.message ?? error}. Please choose the file again.`);
-      return;
-    }
-    if (thenRun) await run();
-  }
-
-  function loadFile(file) {
-    if (!file) return;
-    loadBytes(file.name, file.arrayBuffer().then((buf) => new Uint8Array(buf)));
-  }
-
-  async function fetchSample() {
-    const response = await fetch(SAMPLE.url);
-    if (!response.ok) throw new Error(`the server answered ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
   }
 
   // ---- events
-  fileInput.addEventListener('change', () => {
-    // A new file while a calibration runs: keep the run going; the file is
-    // used by the next Run.
-    const file = fileInput.files?.[0];
-    fileInput.value = ''; // choosing the same file again (after fixing it) fires `change`
-    if (busy) {
-      if (file) {
-        current = null;
-        file.arrayBuffer().then(
-          (buf) => {
-            current = { name: file.name, bytes: new Uint8Array(buf) };
-            currentFile.hidden = false;
-            currentFile.replaceChildren('Loaded: ', h('strong', {}, file.name), ` (${formatSize(buf.byteLength)}); used by the next run`);
-          },
-          (error) => showError(fileError, `${file.name} could not be read: ${error?.message ?? error}. Please choose the file again.`),
-        );
-      }
-      return;
-    }
-    loadFile(file);
-  });
-  sampleButton.addEventListener('click', () => {
-    if (!busy) loadBytes(SAMPLE.file, fetchSample(), { thenRun: true });
-  });
   runButton.addEventListener('click', () => run());
   cancelButton.addEventListener('click', () => cancelCalibration());
 
@@ -608,41 +528,10 @@ export function mount(container) {
   priorCheckbox.addEventListener('change', syncOptionControls);
   // Options changed after a result: say that Run applies them.
   $('#irt-options-panel').addEventListener('change', (event) => {
-    if (busy || results.hidden) return;
-    setStatus('Options changed: select Run calibration to apply them.');
+    if (data.busy || results.hidden) return;
+    setStatus(status, 'Options changed: select Run calibration to apply them.');
   });
   syncOptionControls();
-
-  // Drag and drop onto the drop zone.
-  dropZone.addEventListener('dragover', (event) => {
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-    dropZone.classList.add('is-dragover');
-  });
-  dropZone.addEventListener('dragleave', (event) => {
-    if (!dropZone.contains(event.relatedTarget)) dropZone.classList.remove('is-dragover');
-  });
-  dropZone.addEventListener('drop', (event) => {
-    event.preventDefault();
-    dropZone.classList.remove('is-dragover');
-    const files = event.dataTransfer?.files;
-    if (!files?.length) return;
-    if (files.length > 1) {
-      showError(fileError, 'Please drop a single file.');
-      return;
-    }
-    if (busy) {
-      showError(fileError, 'A calibration is running: cancel it first, or wait for it to finish.');
-      return;
-    }
-    loadFile(files[0]);
-  });
-}
-
-function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 function describeStop(result) {
@@ -654,39 +543,17 @@ function describeStop(result) {
 
 // ----------------------------------------------------------------- results
 
-function clearResults(results) {
-  for (const el of results.querySelectorAll('.chart')) disposeChart(el);
-  results.replaceChildren();
-  results.hidden = true;
-}
-
 function renderResults(results, result) {
-  clearResults(results);
   const model = result.options?.model ?? result.items?.[0]?.model ?? '';
   const stem = `${baseName(result.file)}-irt-${String(model).replace(/[^a-z0-9]/gi, '') || 'model'}`;
-
-  const csvButton = h('button', { type: 'button', id: 'irt-download-csv', class: 'button' }, 'Item parameters (CSV)');
-  const jsonButton = h('button', { type: 'button', id: 'irt-download-json', class: 'button' }, 'Full result (JSON)');
-  csvButton.addEventListener('click', () => downloadText(itemsCsv(result.items ?? []), `${stem}.csv`, 'text/csv;charset=utf-8'));
-  jsonButton.addEventListener('click', () => downloadText(JSON.stringify(result, null, 2) + '\n', `${stem}.json`, 'application/json'));
-
-  const header = h(
-    'div',
-    { class: 'results__header' },
-    h(
-      'h2',
-      { id: 'irt-results-title' },
-      `${modelLabel(model)} calibration of `,
-      h('span', { class: 'file-name' }, result.file ?? 'your data'),
-    ),
-    h(
-      'div',
-      { class: 'downloads', role: 'group', 'aria-label': 'Downloads' },
-      h('span', { class: 'downloads__label' }, 'Download:'),
-      csvButton,
-      jsonButton,
-    ),
-  );
+  const header = resultsHeader({
+    titleId: 'irt-results-title',
+    title: [`${modelLabel(model)} calibration of `, h('span', { class: 'file-name' }, result.file ?? 'your data')],
+    downloads: [
+      { id: 'irt-download-csv', label: 'Item parameters (CSV)', onClick: () => downloadCsv(itemsCsv(result.items ?? []), `${stem}.csv`) },
+      { id: 'irt-download-json', label: 'Full result (JSON)', onClick: () => downloadJson(result, `${stem}.json`) },
+    ],
+  });
   const sections = [
     header,
     h('p', { class: 'results__meta' }, describeRun(result)),
@@ -695,13 +562,7 @@ function renderResults(results, result) {
     itemsSection(result),
     chartsSection(result, stem),
   ];
-  results.append(...sections.filter(Boolean));
-  results.hidden = false;
-  drawCharts(results, result);
-  if (results.getBoundingClientRect().top > window.innerHeight * 0.6) {
-    const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    results.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
-  }
+  showResults(results, sections, () => drawCharts(results, result));
 }
 
 function describeRun(result) {
@@ -726,15 +587,6 @@ function describeRun(result) {
 function describePrior(prior) {
   const [a, b] = Array.isArray(prior) ? prior : [prior.alpha, prior.beta];
   return `Beta(${a}, ${b})`;
-}
-
-function stat(label, value, { id, note, title, flagged = false } = {}) {
-  return h(
-    'div',
-    { class: flagged ? 'stat stat--flagged' : 'stat' },
-    h('dt', { title: title ?? null }, label),
-    h('dd', {}, h('span', { class: 'stat__value', id: id ?? null }, value), note ? h('span', { class: 'stat__note' }, note) : null),
-  );
 }
 
 function summarySection(result) {
@@ -859,14 +711,7 @@ function itemColumns(result) {
   });
   const pair = (key, label, description, extra) => [num(key, label, description, extra), withSe ? se(`se_${key}`, label) : null];
   const cols = [
-    {
-      key: 'item',
-      label: 'Item',
-      rowHeader: true,
-      render: (row, cell) => {
-        cell.textContent = row.item;
-      },
-    },
+    ITEM_NAME_COLUMN,
     ...pair('a1', 'a1', 'Slope (slope-intercept form)', { group: true }),
     ...pair('d', 'd', 'Intercept (slope-intercept form): P = g + (u \u2212 g) / (1 + exp(\u2212(a1 \u03B8 + d)))'),
     ...(hasGuessing(model) ? pair('g', 'g', 'Lower asymptote (guessing)') : []),
@@ -921,10 +766,7 @@ function itemsSection(result) {
     caption: 'Item parameters: slope-intercept form (a1, d, \u2026) and IRT form (a, b, \u2026)',
     columns: itemColumns(result),
     rows: items,
-    searchLabel: 'Search items',
-    searchPlaceholder: 'Item name',
-    searchText: (row) => row.item,
-    noun: ['item', 'items'],
+    ...ITEM_ROWS,
     extraControls: anyBound ? [h('label', { class: 'choice', for: 'irt-bound-only' }, boundOnly, ' Items with a parameter at a bound only')] : [],
   });
   boundOnly.addEventListener('change', () => table.setFilter(boundOnly.checked ? (row) => (row.on_bound ?? []).length > 0 : null));
@@ -966,20 +808,7 @@ function itemsCsv(items) {
 
 function chartsSection(result, stem) {
   const items = result.items ?? [];
-  const figure = (chartId, caption, description) => {
-    const pngButton = h('button', { type: 'button', class: 'button button--small', 'data-chart': chartId }, 'PNG');
-    pngButton.setAttribute('aria-label', `Download the chart \u201C${caption}\u201D as PNG`);
-    pngButton.addEventListener('click', () => {
-      const blob = chartPngBlob(document.getElementById(chartId));
-      if (blob) downloadBlob(blob, `${stem}-${chartId.replace(/^irt-chart-/, '')}.png`);
-    });
-    return h(
-      'figure',
-      { class: 'chart-figure' },
-      h('figcaption', {}, h('span', { class: 'chart-figure__title' }, caption), chartsAvailable() ? pngButton : null),
-      h('div', { class: 'chart', id: chartId, role: 'img', 'aria-label': description }),
-    );
-  };
+  const figure = (chartId, caption, description) => chartFigure(chartId, caption, description, `${stem}-${chartId.replace(/^irt-chart-/, '')}.png`);
   const itemSelect = h(
     'select',
     { id: 'irt-curve-item', class: 'input' },

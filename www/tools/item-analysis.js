@@ -5,17 +5,14 @@
 
 import { analyzeItems, cancelAll } from '../engine.js';
 import { DASH, fmt, fmtInt, h, isNumber } from '../format.js';
-import { createTable } from '../table.js';
-import { chartPngBlob, chartsAvailable, disposeChart, renderItemScatter, renderScoreDistribution } from '../charts.js';
-import { baseName, downloadBlob, downloadText, objectsToCsv } from '../download.js';
+import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS } from '../table.js';
+import { chartFigure, chartsAvailable, renderItemScatter, renderScoreDistribution } from '../charts.js';
+import { baseName, downloadCsv, downloadJson, objectsToCsv } from '../download.js';
+import { createDataInput, responseFileHelp } from '../data-input.js';
+import { clearResults, markBusy, resultsHeader, setStatus, showResults, stat, toolSection } from '../tool-ui.js';
 
 export const id = 'item-analysis';
 export const title = 'Item Analysis';
-
-const SAMPLES = {
-  lsat7: { file: 'LSAT7.csv', url: new URL('../samples/LSAT7.csv', import.meta.url) },
-  science: { file: 'Science.csv', url: new URL('../samples/Science.csv', import.meta.url) },
-};
 
 // The flags the engine may set, with a symbol (so the cue is not colour only)
 // and the cell of the table that each one marks.
@@ -27,140 +24,102 @@ const FLAGS = {
 };
 const flagInfo = (flag) => FLAGS[flag] ?? { symbol: '!', label: flag, text: flag, column: null };
 
-const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const SAMPLES = [
+  {
+    id: 'run-sample',
+    noteId: 'sample-lsat7-note',
+    label: 'Try the sample data',
+    note: 'LSAT7: 1,000 persons, 5 right/wrong items',
+    file: 'LSAT7.csv',
+  },
+  {
+    id: 'run-sample-science',
+    noteId: 'sample-science-note',
+    label: 'Rating-scale sample',
+    note: 'Science: 392 persons, 4 items scored 1\u20134',
+    file: 'Science.csv',
+    quiet: true,
+  },
+];
 
-function template() {
-  return h(
-    'section',
-    { class: 'tool', id: 'tool-item-analysis', 'aria-labelledby': 'ia-title' },
+const HELP = responseFileHelp('Scores are 0, 1, 2, \u2026; empty cells are missing responses.', 'analysed');
+
+function template(dataPanel) {
+  dataPanel.append(
     h(
-      'div',
-      { class: 'tool__intro' },
-      h('h1', { id: 'ia-title' }, 'Item Analysis'),
+      'fieldset',
+      { class: 'options' },
+      h('legend', {}, 'Missing responses'),
+      h(
+        'div',
+        { class: 'options__choices' },
+        h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'missing', value: 'pairwise', checked: true, 'aria-describedby': 'missing-help' }), ' Pairwise'),
+        h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'missing', value: 'listwise', 'aria-describedby': 'missing-help' }), ' Listwise'),
+      ),
       h(
         'p',
-        { class: 'lead' },
-        'Classical item statistics (difficulty, discrimination, alpha if item deleted) and test reliability for a scored test or questionnaire.',
+        { class: 'help', id: 'missing-help' },
+        'Pairwise uses every available response for each statistic; listwise first drops every person with any missing response.',
       ),
     ),
     h(
       'div',
-      { class: 'panel input-panel' },
-      h('h2', { class: 'panel__title' }, 'Data'),
-      h(
-        'div',
-        { class: 'dropzone', id: 'drop-zone' },
-        h('input', {
-          type: 'file',
-          id: 'file-input',
-          class: 'visually-hidden file-input',
-          accept: ACCEPT,
-          'aria-describedby': 'file-help file-error',
-        }),
-        h('label', { for: 'file-input', class: 'button button--primary' }, 'Choose a file\u2026'),
-        h('span', { class: 'dropzone__or' }, 'or drop a CSV or Excel (.xlsx) file here'),
-        h('p', { class: 'dropzone__file', id: 'current-file', hidden: true }),
-      ),
-      h('p', { id: 'file-error', class: 'error-message', role: 'alert', hidden: true }),
-      h(
-        'p',
-        { id: 'file-help', class: 'help' },
-        'One row per person and one column per item, with a header row of item names. Scores are 0, 1, 2, \u2026; empty cells are missing responses. Columns named ',
-        h('code', {}, 'id'),
-        ' or ',
-        h('code', {}, 'group'),
-        ' are recognised and not analysed.',
-      ),
-      h(
-        'div',
-        { class: 'samples' },
-        h('span', { class: 'samples__label' }, 'No data at hand?'),
-        h(
-          'span',
-          { class: 'sample' },
-          h('button', { type: 'button', id: 'run-sample', class: 'button', 'aria-describedby': 'sample-lsat7-note' }, 'Try the sample data'),
-          h('span', { class: 'samples__note', id: 'sample-lsat7-note' }, 'LSAT7: 1,000 persons, 5 right/wrong items'),
-        ),
-        h(
-          'span',
-          { class: 'sample' },
-          h('button', { type: 'button', id: 'run-sample-science', class: 'button button--quiet', 'aria-describedby': 'sample-science-note' }, 'Rating-scale sample'),
-          h('span', { class: 'samples__note', id: 'sample-science-note' }, 'Science: 392 persons, 4 items scored 1\u20134'),
-        ),
-      ),
-      h(
-        'fieldset',
-        { class: 'options' },
-        h('legend', {}, 'Missing responses'),
-        h(
-          'div',
-          { class: 'options__choices' },
-          h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'missing', value: 'pairwise', checked: true, 'aria-describedby': 'missing-help' }), ' Pairwise'),
-          h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'missing', value: 'listwise', 'aria-describedby': 'missing-help' }), ' Listwise'),
-        ),
-        h(
-          'p',
-          { class: 'help', id: 'missing-help' },
-          'Pairwise uses every available response for each statistic; listwise first drops every person with any missing response.',
-        ),
-      ),
-      h(
-        'div',
-        { class: 'status-row' },
-        h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }),
-        h('button', { type: 'button', id: 'cancel-run', class: 'button button--small button--quiet', hidden: true }, 'Cancel'),
-      ),
+      { class: 'status-row' },
+      h('p', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' }),
+      h('button', { type: 'button', id: 'cancel-run', class: 'button button--small button--quiet', hidden: true }, 'Cancel'),
     ),
-    h('div', { id: 'results', class: 'results', hidden: true, 'aria-labelledby': 'results-title', role: 'region' }),
+  );
+  return toolSection(
+    {
+      id,
+      titleId: 'ia-title',
+      title,
+      lead: 'Classical item statistics (difficulty, discrimination, alpha if item deleted) and test reliability for a scored test or questionnaire.',
+      resultsId: 'results',
+      resultsTitleId: 'results-title',
+    },
+    dataPanel,
   );
 }
 
 export function mount(container) {
-  const root = template();
+  // The loaded data stays in the data panel on the main thread (the worker
+  // gets a copy), so changing an option re-runs without reloading, and an
+  // error loses nothing. Every load and every run takes a new number; a reply
+  // for an older number is ignored, so choosing another file or option
+  // mid-run simply supersedes it.
+  let runCounter = 0;
+  const data = createDataInput({
+    help: HELP,
+    samples: SAMPLES,
+    onLoadStart: (name) => {
+      runCounter++;
+      setBusy(true, `Reading ${name}\u2026`);
+    },
+    onLoad: () => run(),
+    onLoadError: () => setBusy(false, ''),
+  });
+  const root = template(data.element);
   container.append(root);
   const $ = (sel) => root.querySelector(sel);
-  const fileInput = $('#file-input');
-  const dropZone = $('#drop-zone');
-  const fileError = $('#file-error');
   const status = $('#status');
   const results = $('#results');
-  const currentFile = $('#current-file');
   const cancelButton = $('#cancel-run');
-  const sampleButtons = [$('#run-sample'), $('#run-sample-science')];
-
-  // The loaded data stays here on the main thread (the worker gets a copy),
-  // so changing an option re-runs without reloading, and an error loses nothing.
-  let current = null; // { name, bytes: Uint8Array }
-  // Every new load or run takes a new number; a reply for an older number is
-  // ignored, so choosing another file or option mid-run simply supersedes it.
-  let runCounter = 0;
-  let busy = false;
 
   const missingOption = () => root.querySelector('input[name="missing"]:checked').value;
 
-  function showError(message) {
-    fileError.hidden = false;
-    fileError.textContent = message;
-  }
-  function clearError() {
-    fileError.hidden = true;
-    fileError.textContent = '';
-  }
   function setBusy(isBusy, message = '', { cancellable = false } = {}) {
-    busy = isBusy;
-    root.setAttribute('aria-busy', busy ? 'true' : 'false');
-    root.classList.toggle('is-busy', busy);
-    // aria-disabled rather than disabled: a disabled button would lose the
-    // keyboard focus. The click handlers ignore clicks while busy.
-    for (const button of sampleButtons) button.setAttribute('aria-disabled', busy ? 'true' : 'false');
-    cancelButton.hidden = !(busy && cancellable);
-    status.replaceChildren(...(busy ? [h('span', { class: 'spinner', 'aria-hidden': 'true' })] : []), message);
+    markBusy(root, isBusy);
+    data.setBusy(isBusy);
+    cancelButton.hidden = !(isBusy && cancellable);
+    setStatus(status, message, { spinner: isBusy });
   }
 
   async function run() {
+    const current = data.current;
     if (!current) return;
     const token = ++runCounter;
-    clearError();
+    data.clearError();
     setBusy(true, `Analysing ${current.name}\u2026`, { cancellable: true });
     const started = performance.now();
     try {
@@ -177,131 +136,35 @@ export function mount(container) {
         return;
       }
       setBusy(false, 'The analysis did not run; see the message above.');
-      showError(error?.message ?? String(error));
+      data.showError(error?.message ?? String(error));
     }
   }
 
-  async function loadBytes(name, bytesPromise) {
-    const token = ++runCounter;
-    clearError();
-    setBusy(true, `Reading ${name}\u2026`);
-    try {
-      const bytes = await bytesPromise;
-      if (token !== runCounter) return; // another file was chosen meanwhile
-      current = { name, bytes };
-      currentFile.hidden = false;
-      currentFile.replaceChildren('Loaded: ', h('strong', {}, name), ` (${formatSize(bytes.length)})`);
-    } catch (error) {
-      if (token !== runCounter) return;
-      setBusy(false, '');
-      showError(`${name} could not be read: ${error?.message ?? error}. Please choose the file again.`);
-      return;
-    }
-    await run();
-  }
-
-  function loadFile(file) {
-    if (!file) return;
-    loadBytes(file.name, file.arrayBuffer().then((buf) => new Uint8Array(buf)));
-  }
-
-  async function fetchSample(sample) {
-    const response = await fetch(sample.url);
-    if (!response.ok) throw new Error(`the server answered ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  }
-
-  fileInput.addEventListener('change', () => {
-    loadFile(fileInput.files?.[0]);
-    // Reset so that choosing the same file again (after fixing it) fires `change`.
-    fileInput.value = '';
-  });
-  const runSample = (sample) => () => {
-    if (!busy) loadBytes(sample.file, fetchSample(sample));
-  };
-  $('#run-sample').addEventListener('click', runSample(SAMPLES.lsat7));
-  $('#run-sample-science').addEventListener('click', runSample(SAMPLES.science));
   for (const radio of root.querySelectorAll('input[name="missing"]')) radio.addEventListener('change', () => run());
   cancelButton.addEventListener('click', () => cancelAll());
-
-  // Drag and drop onto the drop zone.
-  dropZone.addEventListener('dragover', (event) => {
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-    dropZone.classList.add('is-dragover');
-  });
-  dropZone.addEventListener('dragleave', (event) => {
-    if (!dropZone.contains(event.relatedTarget)) dropZone.classList.remove('is-dragover');
-  });
-  dropZone.addEventListener('drop', (event) => {
-    event.preventDefault();
-    dropZone.classList.remove('is-dragover');
-    const files = event.dataTransfer?.files;
-    if (!files?.length) return;
-    if (files.length > 1) {
-      showError('Please drop a single file.');
-      return;
-    }
-    loadFile(files[0]);
-  });
-}
-
-function formatSize(bytes) {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 // ---------------------------------------------------------------- results
 
-function clearResults(results) {
-  for (const el of results.querySelectorAll('.chart')) disposeChart(el);
-  results.replaceChildren();
-  results.hidden = true;
-}
-
 function renderResults(results, result) {
-  clearResults(results);
-  const test = result.test ?? {};
   const stem = baseName(result.file);
-
-  const csvButton = h('button', { type: 'button', id: 'download-csv', class: 'button' }, 'Item table (CSV)');
-  const jsonButton = h('button', { type: 'button', id: 'download-json', class: 'button' }, 'Full result (JSON)');
-  csvButton.addEventListener('click', () =>
-    downloadText(objectsToCsv(result.items ?? []), `${stem}-item-analysis.csv`, 'text/csv;charset=utf-8'),
-  );
-  jsonButton.addEventListener('click', () =>
-    downloadText(JSON.stringify(result, null, 2) + '\n', `${stem}-item-analysis.json`, 'application/json'),
-  );
-
-  const header = h(
-    'div',
-    { class: 'results__header' },
-    h('h2', { id: 'results-title' }, 'Results for ', h('span', { class: 'file-name' }, result.file ?? 'your data')),
-    h(
-      'div',
-      { class: 'downloads', role: 'group', 'aria-label': 'Downloads' },
-      h('span', { class: 'downloads__label' }, 'Download:'),
-      csvButton,
-      jsonButton,
-    ),
-  );
+  const header = resultsHeader({
+    titleId: 'results-title',
+    title: ['Results for ', h('span', { class: 'file-name' }, result.file ?? 'your data')],
+    downloads: [
+      { id: 'download-csv', label: 'Item table (CSV)', onClick: () => downloadCsv(objectsToCsv(result.items ?? []), `${stem}-item-analysis.csv`) },
+      { id: 'download-json', label: 'Full result (JSON)', onClick: () => downloadJson(result, `${stem}-item-analysis.json`) },
+    ],
+  });
   const sections = [
     header,
     h('p', { class: 'results__meta' }, describeRun(result)),
-    summarySection(result, test),
+    summarySection(result, result.test ?? {}),
     warningsSection(result.warnings ?? []),
     itemsSection(result),
     chartsSection(result, stem),
   ];
-  // Some sections may be null (no warnings); Element.append would print "null".
-  results.append(...sections.filter(Boolean));
-  results.hidden = false;
-  drawCharts(results, result);
-  if (results.getBoundingClientRect().top > window.innerHeight * 0.6) {
-    const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    results.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
-  }
+  showResults(results, sections, () => drawCharts(results, result));
 }
 
 function describeRun(result) {
@@ -318,15 +181,6 @@ function describeRun(result) {
   if (result.group_column) parts.push(`group column: ${result.group_column} (not analysed)`);
   if (result.engine) parts.push(`${result.engine.name} ${result.engine.version}`);
   return parts.join(' \u00B7 ');
-}
-
-function stat(label, value, { id, note, title } = {}) {
-  return h(
-    'div',
-    { class: 'stat' },
-    h('dt', { title: title ?? null }, label),
-    h('dd', {}, h('span', { class: 'stat__value', id: id ?? null }, value), note ? h('span', { class: 'stat__note' }, note) : null),
-  );
 }
 
 function summarySection(result, test) {
@@ -378,14 +232,7 @@ function itemColumns(items) {
     cellClass: (row) => (flaggedColumns(row).has(key) ? 'is-flagged' : ''),
   });
   const cols = [
-    {
-      key: 'item',
-      label: 'Item',
-      rowHeader: true,
-      render: (row, cell) => {
-        cell.textContent = row.item;
-      },
-    },
+    ITEM_NAME_COLUMN,
     { ...num('n', 'N', 'Persons who answered the item', 0), render: (row, cell) => (cell.textContent = fmtInt(row.n)) },
     { ...num('omits', 'Omits', 'Missing responses', 0), render: (row, cell) => (cell.textContent = fmtInt(row.omits)) },
     num('mean', 'Mean', 'Mean item score'),
@@ -500,10 +347,7 @@ function itemsSection(result) {
     caption: 'Item statistics',
     columns: itemColumns(items),
     rows: items,
-    searchLabel: 'Search items',
-    searchPlaceholder: 'Item name',
-    searchText: (row) => row.item,
-    noun: ['item', 'items'],
+    ...ITEM_ROWS,
     extraControls: [h('label', { class: 'choice', for: 'flagged-only' }, flaggedOnly, ' Flagged items only')],
   });
   flaggedOnly.addEventListener('change', () => table.setFilter(flaggedOnly.checked ? (row) => (row.flags ?? []).length > 0 : null));
@@ -518,20 +362,7 @@ function itemsSection(result) {
 }
 
 function chartsSection(result, stem) {
-  const figure = (chartId, caption, description) => {
-    const pngButton = h('button', { type: 'button', class: 'button button--small', 'data-chart': chartId }, 'PNG');
-    pngButton.setAttribute('aria-label', `Download the chart \u201C${caption}\u201D as PNG`);
-    pngButton.addEventListener('click', () => {
-      const blob = chartPngBlob(document.getElementById(chartId));
-      if (blob) downloadBlob(blob, `${stem}-${chartId.replace(/^chart-/, '')}.png`);
-    });
-    return h(
-      'figure',
-      { class: 'chart-figure' },
-      h('figcaption', {}, h('span', { class: 'chart-figure__title' }, caption), chartsAvailable() ? pngButton : null),
-      h('div', { class: 'chart', id: chartId, role: 'img', 'aria-label': description }),
-    );
-  };
+  const figure = (chartId, caption, description) => chartFigure(chartId, caption, description, `${stem}-${chartId.replace(/^chart-/, '')}.png`);
   return h(
     'section',
     { class: 'panel', 'aria-labelledby': 'charts-title' },

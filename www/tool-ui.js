@@ -1,0 +1,88 @@
+// Pieces shared by the tool pages besides the data panel (data-input.js):
+// the status line, the busy state, the results region (header with
+// downloads, summary statistics, showing and clearing it).
+
+import { h } from './format.js';
+import { disposeChart } from './charts.js';
+
+/**
+ * A tool's <section> (id `tool-<id>`): its h1 and lead paragraph, the
+ * `panels`, then the results region (hidden until there are results; its
+ * heading, with id `resultsTitleId`, comes with the results).
+ */
+export function toolSection({ id, titleId, title, lead, resultsId, resultsTitleId }, ...panels) {
+  return h(
+    'section',
+    { class: 'tool', id: `tool-${id}`, 'aria-labelledby': titleId },
+    h('div', { class: 'tool__intro' }, h('h1', { id: titleId }, title), h('p', { class: 'lead' }, lead)),
+    panels,
+    h('div', { id: resultsId, class: 'results', hidden: true, 'aria-labelledby': resultsTitleId, role: 'region' }),
+  );
+}
+
+/** Replaces the status line's text, with a spinner in front while work runs. */
+export function setStatus(status, message, { spinner = false } = {}) {
+  status.replaceChildren(...(spinner ? [h('span', { class: 'spinner', 'aria-hidden': 'true' })] : []), message);
+}
+
+/**
+ * Marks the tool busy (aria-busy, .is-busy) and its `buttons` unavailable.
+ * aria-disabled rather than disabled: a disabled button would lose the
+ * keyboard focus; their click handlers ignore clicks while busy.
+ */
+export function markBusy(root, isBusy, buttons = []) {
+  root.setAttribute('aria-busy', isBusy ? 'true' : 'false');
+  root.classList.toggle('is-busy', isBusy);
+  for (const button of buttons) button.setAttribute('aria-disabled', isBusy ? 'true' : 'false');
+}
+
+/** One entry of a summary <dl>: label, value (with `id`, for tests), optional note. */
+export function stat(label, value, { id, note, title, flagged = false } = {}) {
+  return h(
+    'div',
+    { class: flagged ? 'stat stat--flagged' : 'stat' },
+    h('dt', { title: title ?? null }, label),
+    h('dd', {}, h('span', { class: 'stat__value', id: id ?? null }, value), note ? h('span', { class: 'stat__note' }, note) : null),
+  );
+}
+
+/**
+ * The results' header: an h2 (`titleId`, `title` as children) and a group of
+ * download buttons, each { id, label, onClick }.
+ */
+export function resultsHeader({ titleId, title, downloads }) {
+  const buttons = downloads.map(({ id, label, onClick }) => {
+    const button = h('button', { type: 'button', id, class: 'button' }, label);
+    button.addEventListener('click', onClick);
+    return button;
+  });
+  return h(
+    'div',
+    { class: 'results__header' },
+    h('h2', { id: titleId }, title),
+    h('div', { class: 'downloads', role: 'group', 'aria-label': 'Downloads' }, h('span', { class: 'downloads__label' }, 'Download:'), buttons),
+  );
+}
+
+/** Empties and hides the results region (disposing its charts). */
+export function clearResults(results) {
+  for (const el of results.querySelectorAll('.chart')) disposeChart(el);
+  results.replaceChildren();
+  results.hidden = true;
+}
+
+/**
+ * Fills the results region with `sections` (null ones are skipped: Element.append
+ * would print "null"), shows it, and calls `draw()` once it is laid out (charts
+ * need their size). Scrolls to it when it starts low on the screen.
+ */
+export function showResults(results, sections, draw = () => {}) {
+  clearResults(results);
+  results.append(...sections.filter(Boolean));
+  results.hidden = false;
+  draw();
+  if (results.getBoundingClientRect().top > window.innerHeight * 0.6) {
+    const smooth = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    results.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
+  }
+}
