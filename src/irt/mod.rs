@@ -238,6 +238,9 @@ pub struct IrtCalibration {
     pub m2: Option<fit::M2>,
     /// Why `m2` is null, when it is.
     pub fit_note: Option<String>,
+    /// S-X2 item fit per item (Orlando & Thissen); empty when `fit_note` says it is not
+    /// computed.
+    pub item_fit: Vec<fit::SX2>,
     /// Curves for plotting.
     pub curves: Curves,
     /// Non-fatal findings.
@@ -494,6 +497,17 @@ pub fn calibrate(
             None => (None, Some("M2 has no degrees of freedom for this model and number of items (or its matrices are singular).".to_string())),
         }
     };
+    let item_fit = if data.has_missing() || k < 3 {
+        Vec::new()
+    } else {
+        let free_per_item = match model {
+            DichotomousModel::Rasch | DichotomousModel::OnePl => 1,
+            DichotomousModel::TwoPl => 2,
+            DichotomousModel::ThreePl => 3,
+            DichotomousModel::FourPl => 4,
+        };
+        fit::s_x2(data, &em.items, free_per_item, &em.nodes, &em.prior, 1.0)
+    };
     let reported: Vec<ItemParams> = items
         .iter()
         .map(|i| ItemParams {
@@ -528,6 +542,7 @@ pub fn calibrate(
         se_method: options.se.then_some(SE_METHOD),
         m2,
         fit_note,
+        item_fit,
         curves,
         warnings,
     })
