@@ -89,7 +89,7 @@ async function mainScenario(page, log) {
   // The item table: 5 rows, both parameterisations with SEs, the engine's numbers in the right columns.
   assert.equal(await page.locator('#irt-item-table tbody tr').count(), 5);
   const keys = await page.locator('#irt-item-table thead th').evaluateAll((ths) => ths.map((th) => th.dataset.key));
-  for (const key of ['item', 'a1', 'se_a1', 'd', 'se_d', 'a', 'se_a', 'b', 'se_b', 'on_bound']) {
+  for (const key of ['item', 'a1', 'se_a1', 'd', 'se_d', 'a', 'se_a', 'b', 'se_b', 's_x2', 'sx2_df', 'sx2_p', 'on_bound']) {
     assert.ok(keys.includes(key), `the item table has a ${key} column (${keys.join(', ')})`);
   }
   const table = await readItemTable(page);
@@ -102,6 +102,8 @@ async function mainScenario(page, log) {
     assert.ok(Math.abs(row.b - -ref.d / ref.a1) < 1e-2, `${row.item} b`);
     assert.ok(row.se_a1 > 0 && row.se_d > 0, `${row.item} has standard errors`);
   }
+  // S-X2 of Item.1 (mirt: 4.749 at its default tolerance; this run is tighter).
+  assert.ok(Math.abs(table[0].s_x2 - 4.749) < 0.05, `Item.1 S-X2 ${table[0].s_x2}`);
 
   // Sorting by keyboard and searching (table.js).
   const bHeader = page.locator('#irt-item-table th[data-key="b"]');

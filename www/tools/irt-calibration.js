@@ -719,6 +719,13 @@ function itemColumns(result) {
     ...pair('a', 'a', 'Discrimination in the IRT form: a = a1 / D', { group: true }),
     ...pair('b', 'b', 'Difficulty in the IRT form: b = \u2212d / a1 (the \u03B8 where P is halfway between the asymptotes)'),
     ...(hasGuessing(model) ? pair('c', 'c', 'Lower asymptote in the IRT form (= g)') : []),
+    ...((result.item_fit ?? []).length
+      ? [
+          num('s_x2', 'S-X2', 'Orlando-Thissen item fit: observed vs expected proportion correct by summed score', { group: true }),
+          { key: 'sx2_df', label: 'df', description: 'Degrees of freedom of S-X2', numeric: true, render: (row, cell) => cell.append(fmtInt(row.sx2_df)) },
+          num('sx2_p', 'p', 'p-value of S-X2 (small values point to misfit)'),
+        ]
+      : []),
     {
       key: 'on_bound',
       label: 'Bound',
@@ -761,11 +768,14 @@ function itemsSection(result) {
   const model = result.options?.model ?? items[0]?.model;
   const anyBound = items.some((it) => (it.on_bound ?? []).length > 0);
   const boundOnly = h('input', { type: 'checkbox', id: 'irt-bound-only' });
+  // S-X2 comes as a separate array in item order; show it in the item's row.
+  const fit = result.item_fit ?? [];
+  const rows = items.map((it, i) => (fit[i] ? { ...it, s_x2: fit[i].s_x2, sx2_df: fit[i].df, sx2_p: fit[i].p } : it));
   const table = createTable({
     id: 'irt-item-table',
     caption: 'Item parameters: slope-intercept form (a1, d, \u2026) and IRT form (a, b, \u2026)',
     columns: itemColumns(result),
-    rows: items,
+    rows,
     ...ITEM_ROWS,
     extraControls: anyBound ? [h('label', { class: 'choice', for: 'irt-bound-only' }, boundOnly, ' Items with a parameter at a bound only')] : [],
   });
