@@ -358,14 +358,9 @@ impl BinaryEm<'_> {
             let r = self.correct_counts(j);
             let mut gj = [0.0; 4];
             for (q, &t) in self.nodes.iter().enumerate() {
-                let l = logistic(p.a1 * t + p.d);
-                let prob = p.g + (p.u - p.g) * l;
+                let (prob, dp, _) = p.prob_and_gradient(t, self.model);
                 let resid = (r[q] - n[q] * prob) / (prob * (1.0 - prob)).max(1e-300);
-                let s = (p.u - p.g) * l * (1.0 - l);
-                gj[0] += resid * s * t;
-                gj[1] += resid * s;
-                gj[2] += resid * (1.0 - l) * p.g * (1.0 - p.g);
-                gj[3] += resid * l * p.u * (1.0 - p.u);
+                gj.iter_mut().zip(dp).for_each(|(g, d)| *g += resid * d);
             }
             if common {
                 grad[0] += gj[0];

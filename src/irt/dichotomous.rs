@@ -106,6 +106,27 @@ impl ItemParams {
         self.g + (self.u - self.g) * logistic(self.a1 * theta + self.d)
     }
 
+    /// P(θ) and its derivatives with respect to the parameters `model` estimates, in the order
+    /// (a1, d, logit g, logit u): `∂P/∂a1 = (u − g) L(1 − L) θ`, `∂P/∂d = (u − g) L(1 − L)`,
+    /// `∂P/∂logit(g) = (1 − L) g(1 − g)`, `∂P/∂logit(u) = L u(1 − u)` with L = logistic(a1θ + d).
+    /// Returns (P, derivatives, how many are used).
+    pub fn prob_and_gradient(&self, theta: f64, model: DichotomousModel) -> (f64, [f64; 4], usize) {
+        let l = logistic(self.a1 * theta + self.d);
+        let prob = self.g + (self.u - self.g) * l;
+        let s = (self.u - self.g) * l * (1.0 - l);
+        let mut dp = [s * theta, s, 0.0, 0.0];
+        let mut k = 2;
+        if model.has_guessing() {
+            dp[k] = (1.0 - l) * self.g * (1.0 - self.g);
+            k += 1;
+        }
+        if model.has_upper() {
+            dp[k] = l * self.u * (1.0 - self.u);
+            k += 1;
+        }
+        (prob, dp, k)
+    }
+
     /// Item information at θ (Fisher information of one response):
     /// `a1² (P − g)² (u − P)² / ((u − g)² P (1 − P))`, which is `a1² P (1 − P)` for the 2PL
     /// (Lord, 1980, eq. 5-9, in slope-intercept form).
@@ -208,9 +229,8 @@ pub(crate) fn logit(p: f64) -> f64 {
 ///
 /// For P = g + (u − g)·L, L = logistic(a1θ + d), the score of the expected complete-data
 /// log-likelihood is `Σ_q (r_q − n_q P_q) / (P_q Q_q) · ∂P_q/∂β` and the expected information
-/// `Σ_q n_q / (P_q Q_q) · ∂P_q/∂β ∂P_q/∂βᵀ` (for the 2PL this is Newton's method), with
-/// `∂P/∂a1 = (u − g) L(1 − L) θ`, `∂P/∂d = (u − g) L(1 − L)`, `∂P/∂logit(g) = (1 − L) g(1 − g)`,
-/// `∂P/∂logit(u) = L u(1 − u)`. A Beta(α, β) prior on g adds `(α − 1)(1 − g) − (β − 1)g` to the
+/// `Σ_q n_q / (P_q Q_q) · ∂P_q/∂β ∂P_q/∂βᵀ` (for the 2PL this is Newton's method), with ∂P/∂β
+/// from [`ItemParams::prob_and_gradient`]. A Beta(α, β) prior on g adds `(α − 1)(1 − g) − (β − 1)g` to the
 /// logit(g) score and `(α + β − 2) g(1 − g)` to its information.
 pub fn m_step_item(
     p: &mut ItemParams,
@@ -227,19 +247,8 @@ pub fn m_step_item(
         let mut info = [[0.0; 4]; 4];
         for q in 0..c.nodes.len() {
             let t = c.nodes[q];
-            let l = logistic(p.a1 * t + p.d);
-            let prob = p.g + (p.u - p.g) * l;
+            let (prob, dp, _) = p.prob_and_gradient(t, model);
             let pq = (prob * (1.0 - prob)).max(1e-300);
-            let s = (p.u - p.g) * l * (1.0 - l);
-            let mut dp = [s * t, s, 0.0, 0.0];
-            let mut k = 2;
-            if guess {
-                dp[k] = (1.0 - l) * p.g * (1.0 - p.g);
-                k += 1;
-            }
-            if upper {
-                dp[k] = l * p.u * (1.0 - p.u);
-            }
             let resid = (c.r[q] - c.n[q] * prob) / pq;
             let w = c.n[q] / pq;
             for i in 0..npar {

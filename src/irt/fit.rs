@@ -9,7 +9,7 @@
 //! `RMSEA2 = √(max(M2 − df, 0) / (N df))`; SRMSR is the root mean square of the differences
 //! between observed and model-implied inter-item correlations (Maydeu-Olivares, 2013).
 
-use super::dichotomous::{logistic, DichotomousModel, ItemParams};
+use super::dichotomous::{DichotomousModel, ItemParams};
 use crate::math::spd_inverse;
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
@@ -30,21 +30,6 @@ pub struct M2 {
     pub rmsea: f64,
     /// Standardised root mean square residual of the inter-item correlations.
     pub srmsr: f64,
-}
-
-/// ∂P/∂β of one item at θ for its free parameters, in the order (a1, d, logit g, logit u) of
-/// those the model estimates.
-fn dp(p: &ItemParams, model: DichotomousModel, t: f64) -> Vec<f64> {
-    let l = logistic(p.a1 * t + p.d);
-    let s = (p.u - p.g) * l * (1.0 - l);
-    let mut v = vec![s * t, s];
-    if model.has_guessing() {
-        v.push((1.0 - l) * p.g * (1.0 - p.g));
-    }
-    if model.has_upper() {
-        v.push(l * p.u * (1.0 - p.u));
-    }
-    v
 }
 
 /// M2 for complete 0/1 data `x` (person-major, `n` persons), item parameters in slope-intercept
@@ -131,8 +116,8 @@ pub fn m2(
             let others: Vec<usize> = set.iter().copied().filter(|&o| o != j).collect();
             for t in 0..q {
                 let rest: f64 = others.iter().map(|&o| prob[o][t]).product();
-                let g = dp(&items[j], model, nodes[t]);
-                for (i, gi) in g.iter().enumerate() {
+                let (_, g, used) = items[j].prob_and_gradient(nodes[t], model);
+                for (i, gi) in g[..used].iter().enumerate() {
                     if model.common_slope() && i > 1 {
                         break;
                     }
