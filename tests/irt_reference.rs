@@ -157,6 +157,14 @@ fn sim_2pl_10k_recovers_generating_parameters_and_matches_mirt() {
             1e-2,
         );
     }
+    // Fifty items exceed the M2 size limit: no M2, and the output says why; S-X2 is there.
+    assert!(
+        r.m2.is_none()
+            && r.fit_note
+                .as_deref()
+                .is_some_and(|n| n.contains("30 items"))
+    );
+    assert_eq!(r.item_fit.len(), 50);
     let timing = json("sim_2pl_10k/mirt_2PL_timing.json");
     let mirt_ll = timing["runs"]["default_quadpts61_noSE"]["logLik"]
         .as_f64()

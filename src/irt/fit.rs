@@ -14,8 +14,10 @@ use crate::math::spd_inverse;
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-/// The largest number of margins for which M2 is computed (its Ξ matrix is m x m).
-pub const MAX_M2_MARGINS: usize = 1300;
+/// The largest number of margins for which M2 is computed (30 items): its Ξ matrix is m x m and
+/// is inverted densely, which at 50 items (m = 1,275) takes seconds, far longer than the
+/// calibration itself.
+pub const MAX_M2_MARGINS: usize = 465;
 
 /// M2 and the indices derived from it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

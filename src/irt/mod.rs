@@ -490,7 +490,7 @@ pub fn calibrate(
     let (m2, fit_note) = if data.has_missing() {
         (None, Some("M2 needs complete data: with missing responses the observed bivariate margins are not comparable across item pairs, so it is not computed.".to_string()))
     } else if k + k * (k - 1) / 2 > fit::MAX_M2_MARGINS {
-        (None, Some(format!("M2 is computed for up to {} univariate and bivariate margins (49 items); this test has {}.", fit::MAX_M2_MARGINS, k + k * (k - 1) / 2)))
+        (None, Some(format!("M2 is computed for up to {} univariate and bivariate margins (30 items); this test has {}. Larger tests need a faster M2 (planned).", fit::MAX_M2_MARGINS, k + k * (k - 1) / 2)))
     } else {
         match fit::m2(data.codes(), data.n_persons(), &em.items, model, &em.nodes, &em.prior) {
             Some(m) => (Some(m), None),
