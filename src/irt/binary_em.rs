@@ -31,8 +31,6 @@ pub struct BinaryEm<'a> {
     pub n_total: Vec<f64>,
     pub r: Vec<f64>,
     pub missing_mass: Vec<f64>,
-    /// Posterior of each pattern from the last E-step (patterns x nodes), kept when asked.
-    pub posterior: Option<Vec<f64>>,
     pub loglik: f64,
 }
 
@@ -58,7 +56,6 @@ impl<'a> BinaryEm<'a> {
             n_total: vec![0.0; q],
             r: vec![0.0; j * q],
             missing_mass: vec![0.0; j * q],
-            posterior: None,
             loglik: f64::NAN,
         }
     }
@@ -126,12 +123,6 @@ impl EmProblem for BinaryEm<'_> {
         let mut n1 = vec![0.0; q];
         let mut zero_mass = vec![0.0; k * q];
         let mut missing1 = vec![0.0; k * q];
-        let keep = self.posterior.is_some();
-        let mut posterior = self.posterior.take().unwrap_or_default();
-        if keep {
-            posterior.clear();
-            posterior.resize(self.patterns.len() * q, 0.0);
-        }
         let mut buf = vec![0.0; q];
         let mut loglik = 0.0;
         for p in 0..self.patterns.len() {
@@ -205,20 +196,11 @@ impl EmProblem for BinaryEm<'_> {
                     add(&mut self.r, j);
                 }
             }
-            if keep {
-                posterior[p * q + lo..p * q + hi]
-                    .iter_mut()
-                    .zip(w)
-                    .for_each(|(o, b)| *o = b / count);
-            }
         }
         for j in 0..k {
             for i in 0..q {
                 self.r[j * q + i] += n1[i] - zero_mass[j * q + i] - missing1[j * q + i];
             }
-        }
-        if keep {
-            self.posterior = Some(posterior);
         }
         self.loglik = loglik;
         loglik

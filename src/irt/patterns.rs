@@ -46,28 +46,18 @@ impl Patterns {
         let mut missing = Vec::with_capacity(n_patterns);
         let mut zeros = Vec::with_capacity(n_patterns);
         for p in 0..n_patterns {
-            let row = &codes[p * k..(p + 1) * k];
-            ones.push(
-                row.iter()
-                    .enumerate()
-                    .filter(|(_, &c)| c == 1)
-                    .map(|(j, _)| j as u32)
-                    .collect(),
-            );
-            zeros.push(
-                row.iter()
-                    .enumerate()
-                    .filter(|(_, &c)| c == 0)
-                    .map(|(j, _)| j as u32)
-                    .collect(),
-            );
-            missing.push(
-                row.iter()
-                    .enumerate()
-                    .filter(|(_, &c)| c == MISSING)
-                    .map(|(j, _)| j as u32)
-                    .collect(),
-            );
+            let (mut o, mut z, mut m) = (Vec::new(), Vec::new(), Vec::new());
+            for (j, &c) in codes[p * k..(p + 1) * k].iter().enumerate() {
+                match c {
+                    0 => z.push(j as u32),
+                    1 => o.push(j as u32),
+                    MISSING => m.push(j as u32),
+                    _ => {}
+                }
+            }
+            ones.push(o);
+            zeros.push(z);
+            missing.push(m);
         }
         Patterns {
             n_items: k,
