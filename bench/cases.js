@@ -1,0 +1,134 @@
+// The cases of the browser benchmark of IRT calibration, shared by the page (bench/bench.js) and
+// the driver (scripts/bench-browser.mjs), so the browser and the native baseline run the same
+// files with the same options. Plain data and pure functions: no DOM, no Node APIs.
+//
+// `path` is relative to the repository root (the page resolves it against its own URL, so the
+// benchmark works wherever the repository root is served). `options` is the engine's options
+// JSON (src/tools.rs `IrtRequest`, camelCase), passed unchanged to `calibrate_irt`; the native
+// CLI gets the same options as flags (cliArgs).
+
+export const CASES = [
+  {
+    name: 'sim_2pl_10k',
+    size: '10k',
+    aliases: ['10k'],
+    path: 'tests/fixtures/sim_2pl_10k/data.csv',
+    gzip: false,
+    options: { fileName: 'data.csv', model: '2pl', D: 1, quadrature: 61, tol: 1e-4, se: false },
+    defaultRuns: 5,
+    targetMs: 250,
+  },
+  {
+    name: 'sim_2pl_10k_se',
+    size: '10k',
+    aliases: ['10k-se', '10k_se'],
+    path: 'tests/fixtures/sim_2pl_10k/data.csv',
+    gzip: false,
+    options: { fileName: 'data.csv', model: '2pl', D: 1, quadrature: 61, tol: 1e-4, se: true },
+    defaultRuns: 5,
+    // With standard errors: at most twice the time of the same fit without them.
+    targetRatioTo: { case: 'sim_2pl_10k', max: 2 },
+  },
+  {
+    name: 'sim_2pl_100k',
+    size: '100k',
+    aliases: ['100k'],
+    path: 'tests/fixtures/sim_2pl_100k/data.csv.gz',
+    gzip: true,
+    options: { fileName: 'data.csv', model: '2pl', D: 1, quadrature: 61, tol: 1e-4, se: false },
+    defaultRuns: 3,
+    targetMs: 2500,
+    targetMemoryBytes: 300e6,
+  },
+];
+
+/**
+ * The cases a selector asks for: a comma-separated list of case names or aliases ("10k" is the
+ * 10k fit without SEs, "10k-se" with them, "100k"); empty or "all" = every case.
+ */
+export function selectCases(selector) {
+  const wanted = String(selector ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  if (!wanted.length || wanted.includes('all')) return CASES.slice();
+  const unknown = wanted.filter((w) => !CASES.some((c) => c.name === w || c.aliases.includes(w)));
+  if (unknown.length) {
+    const known = CASES.map((c) => `${c.name} (${c.aliases.join(', ')})`).join('; ');
+    throw new Error(`unknown benchmark case ${unknown.join(', ')}; known: ${known}`);
+  }
+  return CASES.filter((c) => wanted.includes(c.name) || c.aliases.some((a) => wanted.includes(a)));
+}
+
+/**
+ * Timed runs per case from query-string style parameters (a URLSearchParams or a plain object):
+ * `runs` for every case, `runs10k` / `runs100k` per data set size; otherwise the case's default.
+ */
+export function runsFor(kase, params) {
+  const get = (k) => (typeof params?.get === 'function' ? params.get(k) : params?.[k]);
+  for (const key of [`runs${kase.size}`, 'runs']) {
+    const v = get(key);
+    if (v !== null && v !== undefined && v !== '') {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${key}=${v}: expected a whole number >= 1`);
+      return n;
+    }
+  }
+  return kase.defaultRuns;
+}
+
+/** The native CLI's arguments for a case's options (after `pacer irt FILE`). */
+export function cliArgs(options) {
+  const args = ['--model', options.model, '--D', String(options.D), '--quadrature', String(options.quadrature)];
+  args.push('--tol', String(options.tol));
+  if (options.se) args.push('--se');
+  args.push('--format', 'json');
+  return args;
+}
+
+/** Median of a list of numbers (mean of the two middle values for an even count). */
+export function median(values) {
+  const s = values.slice().sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * The speed and memory targets, checked against results `[{ name, medianMs, memoryBytes }]`:
+ * a list of { case, what, target, value, met } (cases that were not run are left out).
+ */
+export function checkTargets(results) {
+  const byName = new Map(results.map((r) => [r.name, r]));
+  const checks = [];
+  for (const c of CASES) {
+    const r = byName.get(c.name);
+    if (!r) continue;
+    if (c.targetMs !== undefined) {
+      checks.push({ case: c.name, what: 'median time', target: `<= ${c.targetMs} ms`, value: `${r.medianMs.toFixed(1)} ms`, met: r.medianMs <= c.targetMs });
+    }
+    if (c.targetRatioTo) {
+      const base = byName.get(c.targetRatioTo.case);
+      if (base) {
+        const ratio = r.medianMs / base.medianMs;
+        checks.push({
+          case: c.name,
+          what: `median time / ${base.name}`,
+          target: `<= ${c.targetRatioTo.max}x`,
+          value: `${ratio.toFixed(2)}x`,
+          met: ratio <= c.targetRatioTo.max,
+        });
+      }
+    }
+    if (c.targetMemoryBytes !== undefined) {
+      checks.push({
+        case: c.name,
+        what: 'wasm linear memory',
+        target: `< ${c.targetMemoryBytes / 1e6} MB`,
+        value: `${(r.memoryBytes / 1e6).toFixed(1)} MB`,
+        met: r.memoryBytes < c.targetMemoryBytes,
+      });
+    }
+  }
+  return checks;
+}
