@@ -17,6 +17,7 @@ pub mod error;
 pub mod irt;
 pub mod math;
 pub mod tools;
+pub mod vecmath;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

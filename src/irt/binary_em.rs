@@ -13,20 +13,138 @@ use super::dichotomous::{
     ItemParams,
 };
 use super::patterns::Patterns;
+use crate::data::MISSING;
 use crate::em::EmProblem;
+use crate::vecmath;
+
+/// A list of rows to add and a list to subtract, stored compressed (CSR) for all patterns.
+struct SignedRows {
+    /// Row indices, pattern after pattern: the rows to subtract, then the rows to add.
+    rows: Vec<u32>,
+    /// Pattern p's rows are `rows[offsets[p]..offsets[p + 1]]`, of which the first
+    /// `n_sub[p]` are subtracted.
+    offsets: Vec<u32>,
+    n_sub: Vec<u32>,
+}
+
+impl SignedRows {
+    fn with_capacity(patterns: usize) -> SignedRows {
+        SignedRows {
+            rows: Vec::new(),
+            offsets: Vec::from([0]),
+            n_sub: Vec::with_capacity(patterns),
+        }
+    }
+
+    fn push(&mut self, sub: &[u32], add: &[u32]) {
+        self.rows.extend_from_slice(sub);
+        self.rows.extend_from_slice(add);
+        self.offsets.push(self.rows.len() as u32);
+        self.n_sub.push(sub.len() as u32);
+    }
+
+    /// (rows to subtract, rows to add) of pattern p.
+    fn get(&self, p: usize) -> (&[u32], &[u32]) {
+        let all = &self.rows[self.offsets[p] as usize..self.offsets[p + 1] as usize];
+        all.split_at(self.n_sub[p] as usize)
+    }
+}
+
+/// How each pattern enters the E-step. A pattern starts from the all-0 base row
+/// (`log π_q + Σ_j log Q_jq`) or the all-1 base row (`log π_q + Σ_j log P_jq`), whichever needs
+/// fewer corrections, and is corrected by rows of the item table:
+/// rows `j` hold `log P_j − log Q_j` (added for a 1 from the all-0 base, subtracted for a 0 from
+/// the all-1 base), rows `J + j` hold `−log Q_j` and rows `2J + j` hold `−log P_j` (added for a
+/// missing response from the all-0 and the all-1 base).
+///
+/// Its posterior weight goes into two accumulator tables: `D` (rows `j`), which gathers the
+/// mass on item j's 1s from patterns started at 0 minus the mass on its 0s and missing responses
+/// from patterns started at 1, so that `r_j = D_j + (mass of the patterns started at 1)`; and
+/// `M` (rows `J + j`), the mass on item j's missing responses.
+struct PatternRows {
+    from_ones: Vec<bool>,
+    /// Rows of the item table.
+    loglik: SignedRows,
+    /// Rows of the accumulators.
+    counts: SignedRows,
+}
+
+impl PatternRows {
+    fn new(patterns: &Patterns) -> PatternRows {
+        let k = patterns.n_items as u32;
+        let n = patterns.len();
+        let mut from_ones = Vec::with_capacity(n);
+        let mut loglik = SignedRows::with_capacity(n);
+        let mut counts = SignedRows::with_capacity(n);
+        let (mut sub, mut add, mut acc_sub, mut acc_add) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for p in 0..n {
+            let codes = patterns.pattern(p);
+            let ones = codes.iter().filter(|&&c| c == 1).count();
+            let zeros = codes.iter().filter(|&&c| c == 0).count();
+            let start_ones = zeros < ones;
+            for v in [&mut sub, &mut add, &mut acc_sub, &mut acc_add] {
+                v.clear();
+            }
+            for (j, &c) in (0u32..).zip(codes) {
+                match (c, start_ones) {
+                    (1, false) => {
+                        add.push(j);
+                        acc_add.push(j);
+                    }
+                    (0, true) => {
+                        sub.push(j);
+                        acc_sub.push(j);
+                    }
+                    (MISSING, false) => {
+                        add.push(k + j);
+                        acc_add.push(k + j);
+                    }
+                    (MISSING, true) => {
+                        add.push(2 * k + j);
+                        acc_add.push(k + j);
+                        acc_sub.push(j);
+                    }
+                    _ => {}
+                }
+            }
+            from_ones.push(start_ones);
+            loglik.push(&sub, &add);
+            counts.push(&acc_sub, &acc_add);
+        }
+        PatternRows {
+            from_ones,
+            loglik,
+            counts,
+        }
+    }
+}
+
+/// Patterns are processed in blocks of this many: first the posterior weights of the whole block
+/// (reading the item table), then their sums into the accumulators, so that each of the two
+/// tables stays in the processor's first-level cache while it is used.
+const BLOCK: usize = 16;
 
 /// State of a dichotomous calibration.
 pub struct BinaryEm<'a> {
     pub patterns: &'a Patterns,
+    pattern_rows: PatternRows,
     pub model: DichotomousModel,
     pub nodes: Vec<f64>,
     pub prior: Vec<f64>,
     pub items: Vec<ItemParams>,
     pub guessing_prior: Option<BetaPrior>,
-    /// log Q, items x nodes.
-    log_q: Vec<f64>,
-    /// log P − log Q, items x nodes.
-    log_odds: Vec<f64>,
+    /// Node count rounded up to the kernels' chunk width; the stride of every table below.
+    stride: usize,
+    /// The item table, 3J x stride (see [`PatternRows`]); 0 in the padding.
+    table: Vec<f64>,
+    /// The all-0 and all-1 base rows, −∞ in the padding.
+    base: [Vec<f64>; 2],
+    /// The accumulators D and M, 2J x stride, and the total posterior mass of all patterns and
+    /// of those started from the all-1 base.
+    acc: Vec<f64>,
+    acc_total: Vec<f64>,
+    acc_from_ones: Vec<f64>,
     /// Expected counts from the last E-step.
     pub n_total: Vec<f64>,
     pub r: Vec<f64>,
@@ -44,15 +162,21 @@ impl<'a> BinaryEm<'a> {
         guessing_prior: Option<BetaPrior>,
     ) -> BinaryEm<'a> {
         let (j, q) = (items.len(), nodes.len());
+        let stride = vecmath::padded(q);
         BinaryEm {
             patterns,
+            pattern_rows: PatternRows::new(patterns),
             model,
             nodes,
             prior,
             items,
             guessing_prior,
-            log_q: vec![0.0; j * q],
-            log_odds: vec![0.0; j * q],
+            stride,
+            table: vec![0.0; 3 * j * stride],
+            base: [vec![0.0; stride], vec![0.0; stride]],
+            acc: vec![0.0; 2 * j * stride],
+            acc_total: vec![0.0; stride],
+            acc_from_ones: vec![0.0; stride],
             n_total: vec![0.0; q],
             r: vec![0.0; j * q],
             missing_mass: vec![0.0; j * q],
@@ -80,126 +204,137 @@ impl<'a> BinaryEm<'a> {
         &self.r[j * q..(j + 1) * q]
     }
 
+    /// Fills the item table and the two base rows from the current item parameters.
     fn fill_tables(&mut self) {
-        let q = self.n_nodes();
+        let (q, s, k) = (self.n_nodes(), self.stride, self.items.len());
+        for base in self.base.iter_mut() {
+            base.fill(f64::NEG_INFINITY);
+            base[..q]
+                .iter_mut()
+                .zip(&self.prior)
+                .for_each(|(x, p)| *x = p.ln());
+        }
         for (j, p) in self.items.iter().enumerate() {
-            for (k, &t) in self.nodes.iter().enumerate() {
+            for (i, &t) in self.nodes.iter().enumerate() {
                 let (lp, lq) = p.log_probs(t);
-                self.log_q[j * q + k] = lq;
-                self.log_odds[j * q + k] = lp - lq;
+                self.base[0][i] += lq;
+                self.base[1][i] += lp;
+                self.table[j * s + i] = lp - lq;
+                self.table[(k + j) * s + i] = -lq;
+                self.table[(2 * k + j) * s + i] = -lp;
             }
         }
+    }
+
+    /// Pattern p's posterior over the nodes, unnormalised: fills `w[lo..hi]` with
+    /// `exp(log π_q + log L_pq − max)` over the window of nodes within e^−CUT of the largest
+    /// (widened to whole chunks of 4; weights outside it are below 1e-17 of the total and
+    /// treated as 0) and returns `(lo, hi, max + ln Σ_q w_q)`, the pattern's log-likelihood.
+    #[inline(always)]
+    fn posterior_row(&self, p: usize, w: &mut [f64]) -> (usize, usize, f64) {
+        const CUT: f64 = 40.0;
+        let s = self.stride;
+        let rows = &self.pattern_rows;
+        let (sub, add) = rows.loglik.get(p);
+        let base = &self.base[rows.from_ones[p] as usize];
+        vecmath::sum_rows(w, base, &self.table, s, add, sub);
+        let max = vecmath::max(w);
+        let lo = w.iter().position(|&b| b - max > -CUT).unwrap_or(0) / 4 * 4;
+        let hi = (s - w.iter().rev().position(|&b| b - max > -CUT).unwrap_or(0))
+            .next_multiple_of(4)
+            .min(s);
+        let w = &mut w[lo..hi];
+        vecmath::exp_shifted(w, max);
+        (lo, hi, max + vecmath::sum(w).ln())
+    }
+
+    /// The pattern loop of the E-step: posterior weights times the pattern counts, summed into
+    /// the accumulators. Returns the marginal log-likelihood.
+    #[inline(always)]
+    fn accumulate_patterns(&mut self) -> f64 {
+        let s = self.stride;
+        let mut weights = vec![0.0; BLOCK * s];
+        let mut window = [(0usize, 0usize); BLOCK];
+        let mut loglik = 0.0;
+        let n = self.patterns.len();
+        for start in (0..n).step_by(BLOCK) {
+            let block = start..(start + BLOCK).min(n);
+            for (p, (w, win)) in block
+                .clone()
+                .zip(weights.chunks_exact_mut(s).zip(&mut window))
+            {
+                let (lo, hi, ll) = self.posterior_row(p, w);
+                let count = self.patterns.counts[p];
+                loglik += count * ll;
+                let sum = vecmath::sum(&w[lo..hi]);
+                vecmath::scale(&mut w[lo..hi], count / sum);
+                *win = (lo, hi);
+            }
+            let rows = &self.pattern_rows;
+            for (p, (w, &(lo, hi))) in block.zip(weights.chunks_exact(s).zip(&window)) {
+                let w = &w[lo..hi];
+                vecmath::add_in_place(&mut self.acc_total[lo..hi], w);
+                if rows.from_ones[p] {
+                    vecmath::add_in_place(&mut self.acc_from_ones[lo..hi], w);
+                }
+                let (sub, add) = rows.counts.get(p);
+                vecmath::add_to_rows(&mut self.acc, s, lo, add, sub, w);
+            }
+        }
+        loglik
+    }
+
+    /// Calls `f(p, lo, w)` for every pattern p with its posterior weights at the current
+    /// parameters, normalised to sum 1, over the nodes `lo..lo + w.len()` (0 elsewhere).
+    pub fn for_each_posterior(&mut self, mut f: impl FnMut(usize, usize, &[f64])) {
+        self.fill_tables();
+        let mut w = vec![0.0; self.stride];
+        for p in 0..self.patterns.len() {
+            let (lo, hi, _) = self.posterior_row(p, &mut w);
+            let sum = vecmath::sum(&w[lo..hi]);
+            vecmath::scale(&mut w[lo..hi], 1.0 / sum);
+            f(
+                p,
+                lo,
+                &w[lo..hi.min(lo + self.n_nodes().saturating_sub(lo))],
+            );
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn accumulate_patterns_avx2(&mut self) -> f64 {
+        self.accumulate_patterns()
     }
 }
 
 impl EmProblem for BinaryEm<'_> {
-    /// One E-step. Two exact economies: each pattern starts from whichever base row needs fewer
-    /// corrections (all items 0, adding the log-odds of its 1s; or all items 1, subtracting the
-    /// log-odds of its 0s); and posterior weights below e^−40 of a pattern's largest are not
-    /// formed, so the exponentials and count updates run over the window of nodes that carry
-    /// the posterior (their total contribution is below 1e-17 relative).
+    /// One E-step (see the module documentation). Each pattern's log-likelihood row is its base
+    /// row plus its correction rows; posterior weights below e^−40 of a pattern's largest are
+    /// not formed, so the exponentials and count updates run over the window of nodes that
+    /// carry the posterior. On x86-64 the pattern loop runs in its AVX2 build when the processor
+    /// has AVX2.
     fn e_step(&mut self) -> f64 {
-        const CUT: f64 = 40.0;
         self.fill_tables();
-        let q = self.n_nodes();
-        let k = self.items.len();
-        let mut base0 = vec![0.0; q];
-        let mut base1 = vec![0.0; q];
+        for v in [&mut self.acc, &mut self.acc_total, &mut self.acc_from_ones] {
+            v.fill(0.0);
+        }
+        #[cfg(target_arch = "x86_64")]
+        let loglik = if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, checked just above.
+            unsafe { self.accumulate_patterns_avx2() }
+        } else {
+            self.accumulate_patterns()
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let loglik = self.accumulate_patterns();
+        let (q, s, k) = (self.n_nodes(), self.stride, self.items.len());
+        self.n_total.copy_from_slice(&self.acc_total[..q]);
         for j in 0..k {
-            let (lq, lo) = (
-                &self.log_q[j * q..(j + 1) * q],
-                &self.log_odds[j * q..(j + 1) * q],
-            );
+            let (d, m) = (&self.acc[j * s..][..q], &self.acc[(k + j) * s..][..q]);
             for i in 0..q {
-                base0[i] += lq[i];
-                base1[i] += lq[i] + lo[i];
-            }
-        }
-        for v in [&mut self.n_total, &mut self.r, &mut self.missing_mass] {
-            v.iter_mut().for_each(|x| *x = 0.0);
-        }
-        // Accumulators of the patterns started from the all-1 base: their total mass, the mass
-        // on their 0s and on their missing items; r is completed from them after the loop.
-        let mut n1 = vec![0.0; q];
-        let mut zero_mass = vec![0.0; k * q];
-        let mut missing1 = vec![0.0; k * q];
-        let mut buf = vec![0.0; q];
-        let mut loglik = 0.0;
-        for p in 0..self.patterns.len() {
-            let (ones, zeros, missing) = (
-                &self.patterns.ones[p],
-                &self.patterns.zeros[p],
-                &self.patterns.missing[p],
-            );
-            let from_ones = zeros.len() < ones.len();
-            if from_ones {
-                buf.copy_from_slice(&base1);
-                for &j in zeros {
-                    let row = &self.log_odds[j as usize * q..(j as usize + 1) * q];
-                    buf.iter_mut().zip(row).for_each(|(b, l)| *b -= l);
-                }
-                for &j in missing {
-                    let (lq, lo) = (
-                        &self.log_q[j as usize * q..(j as usize + 1) * q],
-                        &self.log_odds[j as usize * q..(j as usize + 1) * q],
-                    );
-                    buf.iter_mut()
-                        .zip(lq.iter().zip(lo))
-                        .for_each(|(b, (a, c))| *b -= a + c);
-                }
-            } else {
-                buf.copy_from_slice(&base0);
-                for &j in ones {
-                    let row = &self.log_odds[j as usize * q..(j as usize + 1) * q];
-                    buf.iter_mut().zip(row).for_each(|(b, l)| *b += l);
-                }
-                for &j in missing {
-                    let row = &self.log_q[j as usize * q..(j as usize + 1) * q];
-                    buf.iter_mut().zip(row).for_each(|(b, l)| *b -= l);
-                }
-            }
-            let max = buf.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let lo = buf.iter().position(|&b| b - max > -CUT).unwrap_or(0);
-            let hi = q - buf.iter().rev().position(|&b| b - max > -CUT).unwrap_or(0);
-            let w = &mut buf[lo..hi];
-            let mut sum = 0.0;
-            for (b, pr) in w.iter_mut().zip(&self.prior[lo..hi]) {
-                *b = (*b - max).exp() * pr;
-                sum += *b;
-            }
-            let count = self.patterns.counts[p];
-            loglik += count * (max + sum.ln());
-            let scale = count / sum;
-            w.iter_mut().for_each(|b| *b *= scale);
-            let w = &buf[lo..hi];
-            let add = |target: &mut [f64], j: u32| {
-                let row = &mut target[j as usize * q + lo..j as usize * q + hi];
-                row.iter_mut().zip(w).for_each(|(r, b)| *r += b);
-            };
-            self.n_total[lo..hi]
-                .iter_mut()
-                .zip(w)
-                .for_each(|(n, b)| *n += b);
-            for &j in missing {
-                add(&mut self.missing_mass, j);
-            }
-            if from_ones {
-                n1[lo..hi].iter_mut().zip(w).for_each(|(n, b)| *n += b);
-                for &j in zeros {
-                    add(&mut zero_mass, j);
-                }
-                for &j in missing {
-                    add(&mut missing1, j);
-                }
-            } else {
-                for &j in ones {
-                    add(&mut self.r, j);
-                }
-            }
-        }
-        for j in 0..k {
-            for i in 0..q {
-                self.r[j * q + i] += n1[i] - zero_mass[j * q + i] - missing1[j * q + i];
+                self.r[j * q + i] = d[i] + self.acc_from_ones[i];
+                self.missing_mass[j * q + i] = m[i];
             }
         }
         self.loglik = loglik;

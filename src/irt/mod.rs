@@ -8,6 +8,7 @@
 mod binary_em;
 pub mod dichotomous;
 pub mod fit;
+mod information;
 pub mod patterns;
 pub mod quadrature;
 
@@ -299,8 +300,14 @@ impl Curves {
     }
 }
 
-/// How [`calibrate`] computes standard errors.
-pub const SE_METHOD: &str = "observed information: central differences of the analytic gradient of the marginal log-likelihood (Fisher's identity), inverted over the parameters not on a bound";
+/// How [`calibrate`] computes standard errors for a model (reported as `se_method`).
+pub fn se_method(model: DichotomousModel) -> &'static str {
+    if model.has_guessing() || model.has_upper() {
+        "observed information: central differences of the analytic gradient of the marginal log-likelihood (Fisher's identity), inverted over the parameters not on a bound"
+    } else {
+        "observed information in closed form (Louis' identity: expected complete-data information minus the posterior covariance of the complete-data scores), inverted"
+    }
+}
 
 /// Checks that the data suit a dichotomous IRT model.
 fn check_data(data: &ResponseMatrix) -> Result<()> {
@@ -539,7 +546,7 @@ pub fn calibrate(
         iterations: report.iterations,
         last_change: report.last_change,
         loglik_trace: report.loglik_trace,
-        se_method: options.se.then_some(SE_METHOD),
+        se_method: options.se.then_some(se_method(model)),
         m2,
         fit_note,
         item_fit,
@@ -586,7 +593,11 @@ impl Covariance {
 }
 
 fn covariance(em: &mut BinaryEm<'_>) -> Covariance {
-    let info = em.observed_information();
+    let info = if em.model.has_guessing() || em.model.has_upper() {
+        em.observed_information()
+    } else {
+        information::logistic_observed_information(em)
+    };
     let params = em.internal_parameters();
     let n = params.len();
     // Asymptotes within 1e-4 of 0 or 1 sit on their bound: no standard error.

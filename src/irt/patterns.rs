@@ -1,7 +1,7 @@
 //! Identical response patterns collapsed with counts, so each E-step visits each distinct
 //! pattern once.
 
-use crate::data::{ResponseMatrix, MISSING};
+use crate::data::ResponseMatrix;
 use std::collections::HashMap;
 
 /// Distinct response patterns of a matrix.
@@ -9,18 +9,12 @@ use std::collections::HashMap;
 pub struct Patterns {
     /// Items per pattern.
     pub n_items: usize,
-    /// Distinct patterns, pattern-major (`codes[p * n_items + j]`), [`MISSING`] for missing.
+    /// Distinct patterns, pattern-major (`codes[p * n_items + j]`), `MISSING` for missing.
     pub codes: Vec<u8>,
     /// How many examinees have each pattern.
     pub counts: Vec<f64>,
     /// For each examinee, the index of their pattern.
     pub person_pattern: Vec<u32>,
-    /// Per pattern: indices of the items answered 1 (binary items).
-    pub ones: Vec<Vec<u32>>,
-    /// Per pattern: indices of the items answered 0 (binary items).
-    pub zeros: Vec<Vec<u32>>,
-    /// Per pattern: indices of the missing items.
-    pub missing: Vec<Vec<u32>>,
 }
 
 impl Patterns {
@@ -41,32 +35,11 @@ impl Patterns {
             counts[id as usize] += 1.0;
             person_pattern.push(id);
         }
-        let n_patterns = counts.len();
-        let mut ones = Vec::with_capacity(n_patterns);
-        let mut missing = Vec::with_capacity(n_patterns);
-        let mut zeros = Vec::with_capacity(n_patterns);
-        for p in 0..n_patterns {
-            let (mut o, mut z, mut m) = (Vec::new(), Vec::new(), Vec::new());
-            for (j, &c) in codes[p * k..(p + 1) * k].iter().enumerate() {
-                match c {
-                    0 => z.push(j as u32),
-                    1 => o.push(j as u32),
-                    MISSING => m.push(j as u32),
-                    _ => {}
-                }
-            }
-            ones.push(o);
-            zeros.push(z);
-            missing.push(m);
-        }
         Patterns {
             n_items: k,
             codes,
             counts,
             person_pattern,
-            ones,
-            zeros,
-            missing,
         }
     }
 
