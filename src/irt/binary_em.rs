@@ -286,6 +286,8 @@ impl<'a> BinaryEm<'a> {
 
     /// Calls `f(p, lo, w)` for every pattern p with its posterior weights at the current
     /// parameters, normalised to sum 1, over the nodes `lo..lo + w.len()` (0 elsewhere).
+    /// Inlined, so that it runs in the instruction set of its caller.
+    #[inline(always)]
     pub fn for_each_posterior(&mut self, mut f: impl FnMut(usize, usize, &[f64])) {
         self.fill_tables();
         let mut w = vec![0.0; self.stride];

@@ -11,7 +11,8 @@
 //! `Σ_q n_jq P_jq Q_jq x_q x_q'`. Expanding `E_p(s_j s_l')` gives, for the moments
 //! `x x' ↔ θ^m` (m = 2, 1, 0 for slope-slope, slope-intercept, intercept-intercept):
 //!
-//! `Σ_p c_p E_p(s_j s_l')^(m) = U^(m)_jl − V^(m)_jl − V^(m)_lj + W^(m)_jl`, with
+//! `Σ_p c_p E_p(s_j s_l')^(m) = U^(m)_jl − V^(m)_jl − V^(m)_lj + W^(m)_jl`, accumulated as
+//! `D + D'` with `D = U/2 − V`, where
 //! - `U^(m)_jl = Σ_p c_p u_pj u_pl E_p(θ^m)`,
 //! - `V^(m)_jl = Σ_p c_p u_pj a_pl E_p(P_l θ^m)`,
 //! - `W^(m)_jl = Σ_q θ_q^m P_jq P_lq A_jlq`, where `A_jlq = Σ_p c_p w_pq a_pj a_pl` is the
@@ -31,6 +32,22 @@ use crate::vecmath;
 /// (a1, d) for the 2PL, or (a, d_1..d_J) for the common-slope models. Only for models without
 /// asymptotes (the caller checks).
 pub fn logistic_observed_information(em: &mut BinaryEm<'_>) -> Vec<f64> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2, checked just above.
+        return unsafe { information_avx2(em) };
+    }
+    information(em)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn information_avx2(em: &mut BinaryEm<'_>) -> Vec<f64> {
+    information(em)
+}
+
+#[inline(always)]
+fn information(em: &mut BinaryEm<'_>) -> Vec<f64> {
     let k = em.items.len();
     let q = em.nodes.len();
     let nodes = em.nodes.clone();
@@ -46,8 +63,8 @@ pub fn logistic_observed_information(em: &mut BinaryEm<'_>) -> Vec<f64> {
         }
     }
     let np = 2 * k;
-    let mut u = vec![0.0; 3 * k * k];
-    let mut v = vec![0.0; 3 * k * k];
+    let mut d = vec![0.0; 3 * k * k];
+    let mut z = vec![0.0; 3 * k];
     let mut ss = vec![0.0; np * np];
     let any_missing = patterns.codes.contains(&MISSING);
     let mut mm = if any_missing {
@@ -65,74 +82,76 @@ pub fn logistic_observed_information(em: &mut BinaryEm<'_>) -> Vec<f64> {
     let mut n_total = vec![0.0; q];
     let mut mass = vec![0.0; k * q];
     let (mut ones, mut missing) = (Vec::with_capacity(k), Vec::with_capacity(k));
-    em.for_each_posterior(|p, lo, w| {
-        let c = patterns.counts[p];
-        let codes = patterns.pattern(p);
-        let hi = lo + w.len();
-        let moments = [
-            1.0,
-            vecmath::dot(w, &theta_m[0][lo..hi]),
-            vecmath::dot(w, &theta_m[1][lo..hi]),
-        ];
-        ones.clear();
-        missing.clear();
-        n_total[lo..hi]
-            .iter_mut()
-            .zip(w)
-            .for_each(|(n, x)| *n += c * x);
-        for (j, &code) in codes.iter().enumerate() {
-            if code == MISSING {
-                missing.push(j);
-                mass[j * q + lo..j * q + hi]
-                    .iter_mut()
-                    .zip(w)
-                    .for_each(|(n, x)| *n += c * x);
+    em.for_each_posterior(
+        #[inline(always)]
+        |p, lo, w| {
+            let c = patterns.counts[p];
+            let codes = patterns.pattern(p);
+            let hi = lo + w.len();
+            let moments = [
+                1.0,
+                vecmath::dot(w, &theta_m[0][lo..hi]),
+                vecmath::dot(w, &theta_m[1][lo..hi]),
+            ];
+            ones.clear();
+            missing.clear();
+            n_total[lo..hi]
+                .iter_mut()
+                .zip(w)
+                .for_each(|(n, x)| *n += c * x);
+            for (j, &code) in codes.iter().enumerate() {
+                if code == MISSING {
+                    missing.push(j);
+                    mass[j * q + lo..j * q + hi]
+                        .iter_mut()
+                        .zip(w)
+                        .for_each(|(n, x)| *n += c * x);
+                    for m in 0..3 {
+                        t[m * k + j] = 0.0;
+                    }
+                    s[2 * j] = 0.0;
+                    s[2 * j + 1] = 0.0;
+                    continue;
+                }
                 for m in 0..3 {
-                    t[m * k + j] = 0.0;
+                    t[m * k + j] = vecmath::dot(w, &pt[(3 * j + m) * q + lo..][..w.len()]);
                 }
-                s[2 * j] = 0.0;
-                s[2 * j + 1] = 0.0;
-                continue;
+                let uj = (code == 1) as u8 as f64;
+                if code == 1 {
+                    ones.push(j);
+                }
+                s[2 * j] = uj * moments[1] - t[k + j];
+                s[2 * j + 1] = uj - t[j];
             }
+            // D^(m) = U^(m)/2 − V^(m), so that D + D' = U − V − V' (U is symmetric): for each
+            // item j answered 1, row j gains c (E_p(θ^m) u/2 − T^(m)).
             for m in 0..3 {
-                t[m * k + j] = vecmath::dot(w, &pt[(3 * j + m) * q + lo..][..w.len()]);
-            }
-            let uj = (code == 1) as u8 as f64;
-            if code == 1 {
-                ones.push(j);
-            }
-            s[2 * j] = uj * moments[1] - t[k + j];
-            s[2 * j + 1] = uj - t[j];
-        }
-        for m in 0..3 {
-            let cm = c * moments[m];
-            let (um, vm, tm) = (
-                &mut u[m * k * k..(m + 1) * k * k],
-                &mut v[m * k * k..(m + 1) * k * k],
-                &t[m * k..(m + 1) * k],
-            );
-            for &j in &ones {
-                for &l in &ones {
-                    um[j * k + l] += cm;
+                let z = &mut z[m * k..(m + 1) * k];
+                let tm = &t[m * k..(m + 1) * k];
+                let half = 0.5 * c * moments[m];
+                for (l, (zl, tl)) in z.iter_mut().zip(tm).enumerate() {
+                    *zl = half * (codes[l] == 1) as u8 as f64 - c * tl;
                 }
-                let row = &mut vm[j * k..(j + 1) * k];
-                row.iter_mut().zip(tm).for_each(|(r, x)| *r += c * x);
+                let dm = &mut d[m * k * k..(m + 1) * k * k];
+                for &j in &ones {
+                    vecmath::add_in_place(&mut dm[j * k..(j + 1) * k], z);
+                }
             }
-        }
-        for i in 0..np {
-            let ci = c * s[i];
-            if ci != 0.0 {
-                let row = &mut ss[i * np + i..(i + 1) * np];
-                row.iter_mut().zip(&s[i..]).for_each(|(r, x)| *r += ci * x);
+            for i in 0..np {
+                let ci = c * s[i];
+                if ci != 0.0 {
+                    let row = &mut ss[i * np + i..(i + 1) * np];
+                    row.iter_mut().zip(&s[i..]).for_each(|(r, x)| *r += ci * x);
+                }
             }
-        }
-        for &j in &missing {
-            for &l in &missing {
-                let row = &mut mm[(j * k + l) * q + lo..][..w.len()];
-                row.iter_mut().zip(w).for_each(|(r, x)| *r += c * x);
+            for &j in &missing {
+                for &l in &missing {
+                    let row = &mut mm[(j * k + l) * q + lo..][..w.len()];
+                    row.iter_mut().zip(w).for_each(|(r, x)| *r += c * x);
+                }
             }
-        }
-    });
+        },
+    );
     let mut info = vec![0.0; np * np];
     let moment_of = [[2usize, 1], [1, 0]];
     for j in 0..k {
@@ -165,10 +184,7 @@ pub fn logistic_observed_information(em: &mut BinaryEm<'_>) -> Vec<f64> {
             }
             for (a, row) in moment_of.iter().enumerate() {
                 for (b, &m) in row.iter().enumerate() {
-                    let e = u[m * k * k + j * k + l]
-                        - v[m * k * k + j * k + l]
-                        - v[m * k * k + l * k + j]
-                        + wm[m];
+                    let e = d[m * k * k + j * k + l] + d[m * k * k + l * k + j] + wm[m];
                     let (r, col) = (2 * j + a, 2 * l + b);
                     let cross = if r <= col {
                         ss[r * np + col]
