@@ -229,9 +229,10 @@ impl<'a> BinaryEm<'a> {
     /// Pattern p's posterior over the nodes, unnormalised: fills `w[lo..hi]` with
     /// `exp(log π_q + log L_pq − max)` over the window of nodes within e^−CUT of the largest
     /// (widened to whole chunks of 4; weights outside it are below 1e-17 of the total and
-    /// treated as 0) and returns `(lo, hi, max + ln Σ_q w_q)`, the pattern's log-likelihood.
+    /// treated as 0) and returns `(lo, hi, Σ_q w_q, max + ln Σ_q w_q)`, the last being the
+    /// pattern's log-likelihood.
     #[inline(always)]
-    fn posterior_row(&self, p: usize, w: &mut [f64]) -> (usize, usize, f64) {
+    fn posterior_row(&self, p: usize, w: &mut [f64]) -> (usize, usize, f64, f64) {
         const CUT: f64 = 40.0;
         let s = self.stride;
         let rows = &self.pattern_rows;
@@ -245,7 +246,8 @@ impl<'a> BinaryEm<'a> {
             .min(s);
         let w = &mut w[lo..hi];
         vecmath::exp_shifted(w, max);
-        (lo, hi, max + vecmath::sum(w).ln())
+        let sum = vecmath::sum(w);
+        (lo, hi, sum, max + sum.ln())
     }
 
     /// The pattern loop of the E-step: posterior weights times the pattern counts, summed into
@@ -263,10 +265,9 @@ impl<'a> BinaryEm<'a> {
                 .clone()
                 .zip(weights.chunks_exact_mut(s).zip(&mut window))
             {
-                let (lo, hi, ll) = self.posterior_row(p, w);
+                let (lo, hi, sum, ll) = self.posterior_row(p, w);
                 let count = self.patterns.counts[p];
                 loglik += count * ll;
-                let sum = vecmath::sum(&w[lo..hi]);
                 vecmath::scale(&mut w[lo..hi], count / sum);
                 *win = (lo, hi);
             }
@@ -292,8 +293,7 @@ impl<'a> BinaryEm<'a> {
         self.fill_tables();
         let mut w = vec![0.0; self.stride];
         for p in 0..self.patterns.len() {
-            let (lo, hi, _) = self.posterior_row(p, &mut w);
-            let sum = vecmath::sum(&w[lo..hi]);
+            let (lo, hi, sum, _) = self.posterior_row(p, &mut w);
             vecmath::scale(&mut w[lo..hi], 1.0 / sum);
             f(
                 p,
