@@ -184,6 +184,13 @@ export interface IrtCalibrationResult {
   last_change: number;
   loglik_trace: number[];
   se_method: string | null;
+  /** Limited-information fit; null when not computed (see fit_note). */
+  m2: { m2: number; df: number; p: number; rmsea: number; srmsr: number } | null;
+  fit_note: string | null;
+  /** S-X2 item fit (Orlando & Thissen), complete data only. */
+  item_fit: { item: string; s_x2: number; df: number; p: number | null; rmsea: number | null }[];
+  /** Infit/outfit at the EAP abilities: Rasch model only, empty otherwise. */
+  infit_outfit: { item: string; n: number; outfit: number; z_outfit: number; infit: number; z_infit: number }[];
   curves: {
     theta: number[];
     icc: number[][];

@@ -9,6 +9,7 @@ mod binary_em;
 pub mod dichotomous;
 pub mod fit;
 mod information;
+pub mod mean_square_fit;
 pub mod patterns;
 pub mod quadrature;
 
@@ -242,6 +243,8 @@ pub struct IrtCalibration {
     /// S-X2 item fit per item (Orlando & Thissen); empty when `fit_note` says it is not
     /// computed.
     pub item_fit: Vec<fit::SX2>,
+    /// Infit and outfit per item at the EAP abilities: the Rasch model only, empty otherwise.
+    pub infit_outfit: Vec<mean_square_fit::MeanSquareFit>,
     /// Curves for plotting.
     pub curves: Curves,
     /// Non-fatal findings.
@@ -515,6 +518,17 @@ pub fn calibrate(
         };
         fit::s_x2(data, &em.items, free_per_item, &em.nodes, &em.prior, 1.0)
     };
+    let infit_outfit = if model == DichotomousModel::Rasch {
+        // EAP ability of each pattern on the fitted scale (the common slope carries σ).
+        let nodes = em.nodes.clone();
+        let mut eap = vec![0.0; patterns.len()];
+        em.for_each_posterior(|p, lo, w| {
+            eap[p] = crate::vecmath::dot(w, &nodes[lo..lo + w.len()]);
+        });
+        mean_square_fit::mean_square_fit(&patterns, &em.items, &eap, data.items())
+    } else {
+        Vec::new()
+    };
     let reported: Vec<ItemParams> = items
         .iter()
         .map(|i| ItemParams {
@@ -550,6 +564,7 @@ pub fn calibrate(
         m2,
         fit_note,
         item_fit,
+        infit_outfit,
         curves,
         warnings,
     })

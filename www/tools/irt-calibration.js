@@ -726,6 +726,14 @@ function itemColumns(result) {
           num('sx2_p', 'p', 'p-value of S-X2 (small values point to misfit)'),
         ]
       : []),
+    ...((result.infit_outfit ?? []).length
+      ? [
+          num('infit', 'Infit', 'Information-weighted mean square at the EAP abilities (Rasch; near 1 fits, above 1.3 underfits, below 0.7 overfits)', { group: true }),
+          num('z_infit', 'z', 'Wilson-Hilferty standardised infit (descriptive: EAP abilities from the same responses lean towards overfit)'),
+          num('outfit', 'Outfit', 'Unweighted mean square of the standardised residuals at the EAP abilities (Rasch)'),
+          num('z_outfit', 'z', 'Wilson-Hilferty standardised outfit (descriptive)'),
+        ]
+      : []),
     {
       key: 'on_bound',
       label: 'Bound',
@@ -768,9 +776,14 @@ function itemsSection(result) {
   const model = result.options?.model ?? items[0]?.model;
   const anyBound = items.some((it) => (it.on_bound ?? []).length > 0);
   const boundOnly = h('input', { type: 'checkbox', id: 'irt-bound-only' });
-  // S-X2 comes as a separate array in item order; show it in the item's row.
+  // S-X2 and infit/outfit come as separate arrays in item order; show them in the item's row.
   const fit = result.item_fit ?? [];
-  const rows = items.map((it, i) => (fit[i] ? { ...it, s_x2: fit[i].s_x2, sx2_df: fit[i].df, sx2_p: fit[i].p } : it));
+  const ms = result.infit_outfit ?? [];
+  const rows = items.map((it, i) => ({
+    ...it,
+    ...(fit[i] ? { s_x2: fit[i].s_x2, sx2_df: fit[i].df, sx2_p: fit[i].p } : {}),
+    ...(ms[i] ? { infit: ms[i].infit, z_infit: ms[i].z_infit, outfit: ms[i].outfit, z_outfit: ms[i].z_outfit } : {}),
+  }));
   const table = createTable({
     id: 'irt-item-table',
     caption: 'Item parameters: slope-intercept form (a1, d, \u2026) and IRT form (a, b, \u2026)',
