@@ -16,6 +16,7 @@ pub mod em;
 pub mod error;
 pub mod irt;
 pub mod math;
+pub mod parallel;
 pub mod tools;
 pub mod vecmath;
 

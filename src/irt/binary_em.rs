@@ -125,6 +125,38 @@ impl PatternRows {
 /// tables stays in the processor's first-level cache while it is used.
 const BLOCK: usize = 16;
 
+/// The E-step splits the patterns into this many chunks (fewer when there are fewer patterns);
+/// natively they run on rayon's threads.
+const CHUNKS: usize = 16;
+
+/// Expected-count accumulators of one chunk of patterns: D and M (2J x stride, see
+/// [`PatternRows`]), the total posterior mass, that of the patterns started from the all-1 base,
+/// and the chunk's log-likelihood.
+struct Partial {
+    acc: Vec<f64>,
+    total: Vec<f64>,
+    from_ones: Vec<f64>,
+    loglik: f64,
+}
+
+impl Partial {
+    fn zeros(items: usize, stride: usize) -> Partial {
+        Partial {
+            acc: vec![0.0; 2 * items * stride],
+            total: vec![0.0; stride],
+            from_ones: vec![0.0; stride],
+            loglik: 0.0,
+        }
+    }
+
+    fn add(&mut self, other: &Partial) {
+        vecmath::add_in_place(&mut self.acc, &other.acc);
+        vecmath::add_in_place(&mut self.total, &other.total);
+        vecmath::add_in_place(&mut self.from_ones, &other.from_ones);
+        self.loglik += other.loglik;
+    }
+}
+
 /// State of a dichotomous calibration.
 pub struct BinaryEm<'a> {
     pub patterns: &'a Patterns,
@@ -140,11 +172,6 @@ pub struct BinaryEm<'a> {
     table: Vec<f64>,
     /// The all-0 and all-1 base rows, −∞ in the padding.
     base: [Vec<f64>; 2],
-    /// The accumulators D and M, 2J x stride, and the total posterior mass of all patterns and
-    /// of those started from the all-1 base.
-    acc: Vec<f64>,
-    acc_total: Vec<f64>,
-    acc_from_ones: Vec<f64>,
     /// Expected counts from the last E-step.
     pub n_total: Vec<f64>,
     pub r: Vec<f64>,
@@ -174,9 +201,6 @@ impl<'a> BinaryEm<'a> {
             stride,
             table: vec![0.0; 3 * j * stride],
             base: [vec![0.0; stride], vec![0.0; stride]],
-            acc: vec![0.0; 2 * j * stride],
-            acc_total: vec![0.0; stride],
-            acc_from_ones: vec![0.0; stride],
             n_total: vec![0.0; q],
             r: vec![0.0; j * q],
             missing_mass: vec![0.0; j * q],
@@ -250,39 +274,55 @@ impl<'a> BinaryEm<'a> {
         (lo, hi, sum, max + sum.ln())
     }
 
-    /// The pattern loop of the E-step: posterior weights times the pattern counts, summed into
-    /// the accumulators. Returns the marginal log-likelihood.
+    /// The pattern loop of the E-step over a range of patterns: posterior weights times the
+    /// pattern counts, summed into fresh accumulators.
     #[inline(always)]
-    fn accumulate_patterns(&mut self) -> f64 {
+    fn accumulate_patterns(&self, range: std::ops::Range<usize>) -> Partial {
         let s = self.stride;
+        let mut part = Partial::zeros(self.items.len(), s);
         let mut weights = vec![0.0; BLOCK * s];
         let mut window = [(0usize, 0usize); BLOCK];
-        let mut loglik = 0.0;
-        let n = self.patterns.len();
-        for start in (0..n).step_by(BLOCK) {
-            let block = start..(start + BLOCK).min(n);
+        let end = range.end;
+        for start in range.step_by(BLOCK) {
+            let block = start..(start + BLOCK).min(end);
             for (p, (w, win)) in block
                 .clone()
                 .zip(weights.chunks_exact_mut(s).zip(&mut window))
             {
                 let (lo, hi, sum, ll) = self.posterior_row(p, w);
                 let count = self.patterns.counts[p];
-                loglik += count * ll;
+                part.loglik += count * ll;
                 vecmath::scale(&mut w[lo..hi], count / sum);
                 *win = (lo, hi);
             }
             let rows = &self.pattern_rows;
             for (p, (w, &(lo, hi))) in block.zip(weights.chunks_exact(s).zip(&window)) {
                 let w = &w[lo..hi];
-                vecmath::add_in_place(&mut self.acc_total[lo..hi], w);
+                vecmath::add_in_place(&mut part.total[lo..hi], w);
                 if rows.from_ones[p] {
-                    vecmath::add_in_place(&mut self.acc_from_ones[lo..hi], w);
+                    vecmath::add_in_place(&mut part.from_ones[lo..hi], w);
                 }
                 let (sub, add) = rows.counts.get(p);
-                vecmath::add_to_rows(&mut self.acc, s, lo, add, sub, w);
+                vecmath::add_to_rows(&mut part.acc, s, lo, add, sub, w);
             }
         }
-        loglik
+        part
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn accumulate_patterns_avx2(&self, range: std::ops::Range<usize>) -> Partial {
+        self.accumulate_patterns(range)
+    }
+
+    /// [`Self::accumulate_patterns`] in the best instruction set the processor has.
+    fn accumulate_chunk(&self, range: std::ops::Range<usize>) -> Partial {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, checked just above.
+            return unsafe { self.accumulate_patterns_avx2(range) };
+        }
+        self.accumulate_patterns(range)
     }
 
     /// Calls `f(p, lo, w)` for every pattern p with its posterior weights at the current
@@ -302,45 +342,40 @@ impl<'a> BinaryEm<'a> {
             );
         }
     }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn accumulate_patterns_avx2(&mut self) -> f64 {
-        self.accumulate_patterns()
-    }
 }
 
 impl EmProblem for BinaryEm<'_> {
     /// One E-step (see the module documentation). Each pattern's log-likelihood row is its base
     /// row plus its correction rows; posterior weights below e^−40 of a pattern's largest are
     /// not formed, so the exponentials and count updates run over the window of nodes that
-    /// carry the posterior. On x86-64 the pattern loop runs in its AVX2 build when the processor
-    /// has AVX2.
+    /// carry the posterior. The patterns are split into fixed chunks that run in parallel
+    /// natively (`crate::parallel`), and on x86-64 in the AVX2 build of the loop when the
+    /// processor has AVX2.
     fn e_step(&mut self) -> f64 {
         self.fill_tables();
-        for v in [&mut self.acc, &mut self.acc_total, &mut self.acc_from_ones] {
-            v.fill(0.0);
-        }
-        #[cfg(target_arch = "x86_64")]
-        let loglik = if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the processor has AVX2, checked just above.
-            unsafe { self.accumulate_patterns_avx2() }
-        } else {
-            self.accumulate_patterns()
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let loglik = self.accumulate_patterns();
+        // Fixed chunks of patterns, each with its own accumulators, added in chunk order: the
+        // result does not depend on how many threads ran the chunks.
+        let n = self.patterns.len();
+        let per = n.div_ceil(CHUNKS).max(1);
+        let ranges: Vec<_> = (0..n).step_by(per).map(|s| s..(s + per).min(n)).collect();
         let (q, s, k) = (self.n_nodes(), self.stride, self.items.len());
-        self.n_total.copy_from_slice(&self.acc_total[..q]);
+        let mut total = Partial::zeros(k, s);
+        let this = &*self;
+        let parts = crate::parallel::map_indices(ranges.len(), |i| {
+            this.accumulate_chunk(ranges[i].clone())
+        });
+        parts.iter().for_each(|part| total.add(part));
+        // r = D + (mass of the patterns started from the all-1 base); missing mass = M.
+        self.n_total.copy_from_slice(&total.total[..q]);
         for j in 0..k {
-            let (d, m) = (&self.acc[j * s..][..q], &self.acc[(k + j) * s..][..q]);
+            let (d, m) = (&total.acc[j * s..][..q], &total.acc[(k + j) * s..][..q]);
             for i in 0..q {
-                self.r[j * q + i] = d[i] + self.acc_from_ones[i];
+                self.r[j * q + i] = d[i] + total.from_ones[i];
                 self.missing_mass[j * q + i] = m[i];
             }
         }
-        self.loglik = loglik;
-        loglik
+        self.loglik = total.loglik;
+        total.loglik
     }
 
     fn m_step(&mut self) {
@@ -351,17 +386,19 @@ impl EmProblem for BinaryEm<'_> {
             m_step_common_slope(&mut self.items, &self.nodes, &n, &r);
             return;
         }
-        for j in 0..k {
-            let n = self.answered_counts(j);
+        // Items are independent given the expected counts: solved in parallel natively.
+        let this = &*self;
+        self.items = crate::parallel::map_indices(k, |j| {
+            let n = this.answered_counts(j);
             let counts = ItemCounts {
-                nodes: &self.nodes,
+                nodes: &this.nodes,
                 n: &n,
-                r: self.correct_counts(j),
+                r: this.correct_counts(j),
             };
-            let mut p = self.items[j];
-            m_step_item(&mut p, &counts, self.model, self.guessing_prior);
-            self.items[j] = p;
-        }
+            let mut p = this.items[j];
+            m_step_item(&mut p, &counts, this.model, this.guessing_prior);
+            p
+        });
     }
 
     fn parameters(&self) -> Vec<f64> {

@@ -204,17 +204,21 @@ pub struct SX2 {
     pub rmsea: Option<f64>,
 }
 
-/// Summed-score likelihoods by the Lord-Wingersky (1984) recursion: `f[s]` for s = 0..=n of the
-/// items whose probabilities at one node are `p` (a missing item is skipped).
-fn lord_wingersky(p: impl Iterator<Item = f64>) -> Vec<f64> {
-    let mut f = vec![1.0];
-    for pj in p {
-        let mut g = vec![0.0; f.len() + 1];
-        for (s, &v) in f.iter().enumerate() {
-            g[s] += v * (1.0 - pj);
-            g[s + 1] += v * pj;
+/// Summed-score likelihoods by the Lord-Wingersky (1984) recursion at every node at once:
+/// `f[s·q + t]` for s = 0..=n and node t, from the probability rows `p` (one per item, q nodes
+/// each). The update `f_s ← f_s Q_i + f_{s−1} P_i` runs over the nodes, so it vectorises.
+fn lord_wingersky_nodes<'a>(p: impl Iterator<Item = &'a [f64]>, n: usize, q: usize) -> Vec<f64> {
+    let mut f = vec![0.0; (n + 1) * q];
+    f[..q].fill(1.0);
+    for (m, pi) in p.enumerate() {
+        for s in (1..=m + 1).rev() {
+            let (lower, upper) = f.split_at_mut(s * q);
+            let (prev, cur) = (&lower[(s - 1) * q..], &mut upper[..q]);
+            for t in 0..q {
+                cur[t] = cur[t] * (1.0 - pi[t]) + prev[t] * pi[t];
+            }
         }
-        f = g;
+        f[..q].iter_mut().zip(pi).for_each(|(v, p)| *v *= 1.0 - p);
     }
     f
 }
@@ -250,66 +254,64 @@ pub fn s_x2(
             correct[j][s] += row[j] as f64;
         }
     }
-    let full: Vec<Vec<f64>> = (0..q)
-        .map(|t| lord_wingersky((0..k).map(|j| prob[j][t])))
-        .collect();
+    let full = lord_wingersky_nodes(prob.iter().map(|p| p.as_slice()), k, q);
     let marginal: Vec<f64> = (0..=k)
-        .map(|s| (0..q).map(|t| weights[t] * full[t][s]).sum())
+        .map(|s| (0..q).map(|t| weights[t] * full[s * q + t]).sum())
         .collect();
-    (0..k)
-        .map(|j| {
-            let rest: Vec<Vec<f64>> = (0..q)
-                .map(|t| lord_wingersky((0..k).filter(|&i| i != j).map(|i| prob[i][t])))
-                .collect();
-            // Per score s = 1..k−1: (N_s, observed correct, expected correct).
-            let mut groups: Vec<(f64, f64, f64)> = (1..k)
-                .map(|s| {
-                    let num: f64 = (0..q)
-                        .map(|t| weights[t] * prob[j][t] * rest[t][s - 1])
-                        .sum();
-                    let e = if marginal[s] > 0.0 {
-                        num / marginal[s]
-                    } else {
-                        0.0
-                    };
-                    (n_s[s], correct[j][s], n_s[s] * e)
-                })
-                .collect();
-            let small = |g: &(f64, f64, f64)| g.2 < min_cell || g.0 - g.2 < min_cell;
-            // Pool from the low end, then from the high end.
-            while groups.len() > 1 && small(&groups[0]) {
-                let g = groups.remove(0);
-                groups[0] = (groups[0].0 + g.0, groups[0].1 + g.1, groups[0].2 + g.2);
-            }
-            while groups.len() > 1 && small(&groups[groups.len() - 1]) {
-                let g = groups.pop().unwrap_or_default();
-                let last = groups.len() - 1;
-                groups[last] = (
-                    groups[last].0 + g.0,
-                    groups[last].1 + g.1,
-                    groups[last].2 + g.2,
-                );
-            }
-            let stat: f64 = groups
-                .iter()
-                .filter(|g| g.2 > 0.0 && g.0 - g.2 > 0.0)
-                .map(|&(ns, o, e)| (o - e).powi(2) / e + ((ns - o) - (ns - e)).powi(2) / (ns - e))
-                .sum();
-            let df = groups.len().saturating_sub(free_per_item);
-            let p = (df > 0).then(|| {
-                ChiSquared::new(df as f64)
-                    .map(|d| 1.0 - d.cdf(stat))
-                    .unwrap_or(f64::NAN)
-            });
-            let rmsea = (df > 0)
-                .then(|| ((stat - df as f64).max(0.0) / (df as f64 * (n as f64 - 1.0))).sqrt());
-            SX2 {
-                item: names[j].clone(),
-                s_x2: stat,
-                df,
-                p,
-                rmsea,
-            }
-        })
-        .collect()
+    crate::parallel::map_indices(k, |j| {
+        let rest = lord_wingersky_nodes(
+            (0..k).filter(|&i| i != j).map(|i| prob[i].as_slice()),
+            k - 1,
+            q,
+        );
+        // Per score s = 1..k−1: (N_s, observed correct, expected correct).
+        let mut groups: Vec<(f64, f64, f64)> = (1..k)
+            .map(|s| {
+                let num: f64 = (0..q)
+                    .map(|t| weights[t] * prob[j][t] * rest[(s - 1) * q + t])
+                    .sum();
+                let e = if marginal[s] > 0.0 {
+                    num / marginal[s]
+                } else {
+                    0.0
+                };
+                (n_s[s], correct[j][s], n_s[s] * e)
+            })
+            .collect();
+        let small = |g: &(f64, f64, f64)| g.2 < min_cell || g.0 - g.2 < min_cell;
+        // Pool from the low end, then from the high end.
+        while groups.len() > 1 && small(&groups[0]) {
+            let g = groups.remove(0);
+            groups[0] = (groups[0].0 + g.0, groups[0].1 + g.1, groups[0].2 + g.2);
+        }
+        while groups.len() > 1 && small(&groups[groups.len() - 1]) {
+            let g = groups.pop().unwrap_or_default();
+            let last = groups.len() - 1;
+            groups[last] = (
+                groups[last].0 + g.0,
+                groups[last].1 + g.1,
+                groups[last].2 + g.2,
+            );
+        }
+        let stat: f64 = groups
+            .iter()
+            .filter(|g| g.2 > 0.0 && g.0 - g.2 > 0.0)
+            .map(|&(ns, o, e)| (o - e).powi(2) / e + ((ns - o) - (ns - e)).powi(2) / (ns - e))
+            .sum();
+        let df = groups.len().saturating_sub(free_per_item);
+        let p = (df > 0).then(|| {
+            ChiSquared::new(df as f64)
+                .map(|d| 1.0 - d.cdf(stat))
+                .unwrap_or(f64::NAN)
+        });
+        let rmsea =
+            (df > 0).then(|| ((stat - df as f64).max(0.0) / (df as f64 * (n as f64 - 1.0))).sqrt());
+        SX2 {
+            item: names[j].clone(),
+            s_x2: stat,
+            df,
+            p,
+            rmsea,
+        }
+    })
 }
