@@ -252,12 +252,12 @@ impl<'a> BinaryEm<'a> {
 
     /// Pattern p's posterior over the nodes, unnormalised: fills `w[lo..hi]` with
     /// `exp(log π_q + log L_pq − max)` over the window of nodes within e^−CUT of the largest
-    /// (widened to whole chunks of 4; weights outside it are below 1e-17 of the total and
+    /// (widened to whole chunks of 4; weights outside it are below 1e-11 of the total and
     /// treated as 0) and returns `(lo, hi, Σ_q w_q, max + ln Σ_q w_q)`, the last being the
     /// pattern's log-likelihood.
     #[inline(always)]
     fn posterior_row(&self, p: usize, w: &mut [f64]) -> (usize, usize, f64, f64) {
-        const CUT: f64 = 40.0;
+        const CUT: f64 = 30.0;
         let s = self.stride;
         let rows = &self.pattern_rows;
         let (sub, add) = rows.loglik.get(p);
@@ -346,7 +346,7 @@ impl<'a> BinaryEm<'a> {
 
 impl EmProblem for BinaryEm<'_> {
     /// One E-step (see the module documentation). Each pattern's log-likelihood row is its base
-    /// row plus its correction rows; posterior weights below e^−40 of a pattern's largest are
+    /// row plus its correction rows; posterior weights below e^−30 (1e-13) of a pattern's largest are
     /// not formed, so the exponentials and count updates run over the window of nodes that
     /// carry the posterior. The patterns are split into fixed chunks that run in parallel
     /// natively (`crate::parallel`), and on x86-64 in the AVX2 build of the loop when the

@@ -89,17 +89,6 @@ pub(crate) fn logistic(z: f64) -> f64 {
     }
 }
 
-/// log(1 + exp(x)) without overflow.
-fn log1p_exp(x: f64) -> f64 {
-    if x > 35.0 {
-        x
-    } else if x < -35.0 {
-        x.exp()
-    } else {
-        x.exp().ln_1p()
-    }
-}
-
 impl ItemParams {
     /// P(X = 1 | θ).
     pub fn prob(&self, theta: f64) -> f64 {
@@ -145,7 +134,14 @@ impl ItemParams {
     pub fn log_probs(&self, theta: f64) -> (f64, f64) {
         let z = self.a1 * theta + self.d;
         if self.g == 0.0 && self.u == 1.0 {
-            (-log1p_exp(-z), -log1p_exp(z))
+            // log P = −ln(1 + e^−z) and log Q = log P − z: one exp and one log1p, both terms
+            // accurate in either tail.
+            let l = (-z.abs()).exp().ln_1p();
+            if z >= 0.0 {
+                (-l, -l - z)
+            } else {
+                (z - l, -l)
+            }
         } else {
             let l = logistic(z);
             let p = self.g + (self.u - self.g) * l;
