@@ -250,3 +250,27 @@ test('irt calibration: keyboard user reaches the inputs, the options and Run', {
   assert.deepEqual(log.pageErrors, []);
   await page.close();
 });
+
+test('irt calibration: Rasch on LSAT7 shows infit and outfit per item', { timeout: 120_000 }, () =>
+  inNewContext(site.browser, 'irt-rasch', async (page, log) => {
+    // PyPI mirt 1.2.0 at R mirt's Rasch solution (tests/fixtures/LSAT7/pymirt_Rasch_infit_outfit.json).
+    const reference = JSON.parse(await readFile(path.join(REPO_ROOT, 'tests/fixtures/LSAT7/pymirt_Rasch_infit_outfit.json'), 'utf8'));
+    await page.goto(`${site.origin}/#/irt-calibration`);
+    await page.locator('#irt-file-input').waitFor({ state: 'attached' });
+    await page.check('#irt-model-rasch');
+    await page.check('#irt-d-1');
+    await page.click('#irt-run-sample');
+    await page.locator('#irt-results #irt-loglik').waitFor({ timeout: 60_000 });
+    const keys = await page.locator('#irt-item-table thead th').evaluateAll((ths) => ths.map((th) => th.dataset.key));
+    for (const key of ['infit', 'z_infit', 'outfit', 'z_outfit']) {
+      assert.ok(keys.includes(key), `the Rasch item table has a ${key} column (${keys.join(', ')})`);
+    }
+    const table = await readItemTable(page);
+    table.forEach((row, j) => {
+      assert.equal(row.item, reference.items[j]);
+      assert.ok(Math.abs(row.infit - reference.item_infit[j]) < 1e-3, `${row.item} infit ${row.infit}`);
+      assert.ok(Math.abs(row.outfit - reference.item_outfit[j]) < 1e-3, `${row.item} outfit ${row.outfit}`);
+    });
+    assertCleanLog(log, site.origin);
+  }),
+);
