@@ -335,11 +335,8 @@ impl<'a> BinaryEm<'a> {
         for p in 0..self.patterns.len() {
             let (lo, hi, sum, _) = self.posterior_row(p, &mut w);
             vecmath::scale(&mut w[lo..hi], 1.0 / sum);
-            f(
-                p,
-                lo,
-                &w[lo..hi.min(lo + self.n_nodes().saturating_sub(lo))],
-            );
+            // The window may reach into the padding past the last node; callers see nodes only.
+            f(p, lo, &w[lo..hi.min(self.n_nodes())]);
         }
     }
 }
