@@ -6,6 +6,10 @@
 // benchmark works wherever the repository root is served). `options` is the engine's options
 // JSON (src/tools.rs `IrtRequest`, camelCase), passed unchanged to `calibrate_irt`; the native
 // CLI gets the same options as flags (cliArgs).
+//
+// The fit cases time what mirt's `mirt(data, 1, '2PL')` does (estimates, log-likelihood; our
+// S-X2 item fit comes with it) and leave out M2 (`m2MaxItems: 0`), which mirt computes in a
+// separate call; `sim_2pl_10k_m2` times the same fit with M2 (1,275 margins).
 
 export const CASES = [
   {
@@ -14,7 +18,7 @@ export const CASES = [
     aliases: ['10k'],
     path: 'tests/fixtures/sim_2pl_10k/data.csv',
     gzip: false,
-    options: { fileName: 'data.csv', model: '2pl', D: 1, quadrature: 61, tol: 1e-4, se: false },
+    options: { fileName: 'data.csv', model: '2pl', D: 1, quadrature: 61, tol: 1e-4, se: false, m2MaxItems: 0 },
     defaultRuns: 5,
     targetMs: 250,
   },
@@ -24,10 +28,19 @@ export const CASES = [
     aliases: ['10k-se', '10k_se'],
     path: 'tests/fixtures/sim_2pl_10k/data.csv',
     gzip: false,
-    options: { fileName: 'data.csv', model: '2pl', D: 1, quadrature: 61, tol: 1e-4, se: true },
+    options: { fileName: 'data.csv', model: '2pl', D: 1, quadrature: 61, tol: 1e-4, se: true, m2MaxItems: 0 },
     defaultRuns: 5,
     // With standard errors: at most twice the time of the same fit without them.
     targetRatioTo: { case: 'sim_2pl_10k', max: 2 },
+  },
+  {
+    name: 'sim_2pl_10k_m2',
+    size: '10k',
+    aliases: ['10k-m2', '10k_m2'],
+    path: 'tests/fixtures/sim_2pl_10k/data.csv',
+    gzip: false,
+    options: { fileName: 'data.csv', model: '2pl', D: 1, quadrature: 61, tol: 1e-4, se: false, m2MaxItems: 50 },
+    defaultRuns: 5,
   },
   {
     name: 'sim_2pl_100k',
@@ -35,7 +48,7 @@ export const CASES = [
     aliases: ['100k'],
     path: 'tests/fixtures/sim_2pl_100k/data.csv.gz',
     gzip: true,
-    options: { fileName: 'data.csv', model: '2pl', D: 1, quadrature: 61, tol: 1e-4, se: false },
+    options: { fileName: 'data.csv', model: '2pl', D: 1, quadrature: 61, tol: 1e-4, se: false, m2MaxItems: 0 },
     defaultRuns: 3,
     targetMs: 2500,
     targetMemoryBytes: 300e6,
@@ -44,7 +57,7 @@ export const CASES = [
 
 /**
  * The cases a selector asks for: a comma-separated list of case names or aliases ("10k" is the
- * 10k fit without SEs, "10k-se" with them, "100k"); empty or "all" = every case.
+ * 10k fit without SEs, "10k-se" with them, "10k-m2" with M2, "100k"); empty or "all" = every case.
  */
 export function selectCases(selector) {
   const wanted = String(selector ?? '')
@@ -82,6 +95,7 @@ export function cliArgs(options) {
   const args = ['--model', options.model, '--D', String(options.D), '--quadrature', String(options.quadrature)];
   args.push('--tol', String(options.tol));
   if (options.se) args.push('--se');
+  if (options.m2MaxItems !== undefined) args.push('--m2-max-items', String(options.m2MaxItems));
   args.push('--format', 'json');
   return args;
 }

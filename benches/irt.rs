@@ -1,5 +1,7 @@
 //! IRT calibration speed on the simulated 2PL data (10,000 x 50; mirt 1.45 took 2-3 s for the
-//! same fit on this machine kind), without and with standard errors. Run: `cargo bench --bench irt`.
+//! same fit on this machine kind), without and with standard errors, and with M2. mirt's fit
+//! leaves M2 to a separate call, so the first two cases leave it out (`m2_max_items = 0`).
+//! Run: `cargo bench --bench irt`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use pacer::data::read_responses;
@@ -16,11 +18,17 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     let mut options = IrtOptions::new(DichotomousModel::TwoPl);
     options.d_constant = 1.0;
+    options.m2_max_items = 0;
     group.bench_function("2pl_10000x50_61nodes", |b| {
         b.iter(|| calibrate(&data, &options, &mut |_| Control::Continue).unwrap())
     });
     options.se = true;
     group.bench_function("2pl_10000x50_61nodes_se", |b| {
+        b.iter(|| calibrate(&data, &options, &mut |_| Control::Continue).unwrap())
+    });
+    options.se = false;
+    options.m2_max_items = 50;
+    group.bench_function("2pl_10000x50_61nodes_m2", |b| {
         b.iter(|| calibrate(&data, &options, &mut |_| Control::Continue).unwrap())
     });
     group.finish();

@@ -120,6 +120,8 @@ export interface IrtOptions {
   se?: boolean;
   /** Beta(alpha, beta) prior on the lower asymptote (3PL/4PL), e.g. [5, 17]. */
   guessingPrior?: [number, number];
+  /** M2 is computed for tests of at most this many items (default 60; 0 leaves it out). */
+  m2MaxItems?: number;
 }
 
 export interface IrtProgress {

@@ -1,5 +1,8 @@
-//! Small numerical helpers shared by the estimators.
+//! Small numerical helpers shared by the estimators, and thin row-major wrappers over faer's
+//! dense linear algebra.
 
+use faer::linalg::solvers::{DenseSolveCore, Solve};
+use faer::{Mat, Side};
 use statrs::distribution::{ContinuousCDF, Normal};
 
 /// Standard normal density, φ(x) = exp(-x²/2) / √(2π).
@@ -43,54 +46,66 @@ mod tests {
     }
 }
 
+/// Column-major faer view of a row-major `rows x cols` slice (copied).
+fn to_mat(a: &[f64], rows: usize, cols: usize) -> Mat<f64> {
+    Mat::from_fn(rows, cols, |i, j| a[i * cols + j])
+}
+
+/// Row-major copy of a faer matrix.
+fn from_mat(m: &Mat<f64>) -> Vec<f64> {
+    let mut out = Vec::with_capacity(m.nrows() * m.ncols());
+    for i in 0..m.nrows() {
+        out.extend((0..m.ncols()).map(|j| m[(i, j)]));
+    }
+    out
+}
+
+fn finite(v: Vec<f64>) -> Option<Vec<f64>> {
+    v.iter().all(|x| x.is_finite()).then_some(v)
+}
+
 /// Inverse of a symmetric positive-definite matrix (row-major, n x n) by Cholesky
-/// decomposition; `None` when the matrix is not positive definite.
+/// decomposition (faer); `None` when the matrix is not positive definite.
 pub fn spd_inverse(a: &[f64], n: usize) -> Option<Vec<f64>> {
-    // L Lᵀ = A.
-    let mut l = vec![0.0; n * n];
-    for j in 0..n {
-        let mut s = a[j * n + j];
-        for k in 0..j {
-            s -= l[j * n + k] * l[j * n + k];
-        }
-        if s.is_nan() || s <= 0.0 {
-            return None;
-        }
-        let d = s.sqrt();
-        l[j * n + j] = d;
-        for i in j + 1..n {
-            let mut t = a[i * n + j];
-            for k in 0..j {
-                t -= l[i * n + k] * l[j * n + k];
-            }
-            l[i * n + j] = t / d;
-        }
-    }
-    // Solve L Lᵀ X = I column by column.
-    let mut inv = vec![0.0; n * n];
-    let mut y = vec![0.0; n];
-    for c in 0..n {
-        for i in 0..n {
-            let mut t = if i == c { 1.0 } else { 0.0 };
-            for k in 0..i {
-                t -= l[i * n + k] * y[k];
-            }
-            y[i] = t / l[i * n + i];
-        }
-        for i in (0..n).rev() {
-            let mut t = y[i];
-            for k in i + 1..n {
-                t -= l[k * n + i] * inv[k * n + c];
-            }
-            inv[i * n + c] = t / l[i * n + i];
-        }
-    }
-    Some(inv)
+    let llt = to_mat(a, n, n).llt(Side::Lower).ok()?;
+    finite(from_mat(&llt.inverse()))
+}
+
+/// Solution X of `A X = B` for a symmetric positive-definite `A` (row-major, n x n) and
+/// `B` (row-major, n x cols), by Cholesky decomposition (faer). `None` when `A` is not
+/// positive definite. Only the lower triangle of `A` is read.
+pub fn spd_solve(a: &[f64], n: usize, b: &[f64], cols: usize) -> Option<Vec<f64>> {
+    let llt = to_mat(a, n, n).llt(Side::Lower).ok()?;
+    finite(from_mat(&llt.solve(to_mat(b, n, cols))))
+}
+
+/// `L⁻¹ B` where `A = L Lᵀ` is the Cholesky factorisation of a symmetric positive-definite
+/// matrix (only its lower triangle is read; `A` is factorised in place, so the memory is A's
+/// and B's). Quadratic forms `B' A⁻¹ B` are then the Gram matrix of the result. `None` when `A`
+/// is not positive definite. Threads natively.
+pub fn cholesky_whiten(mut a: Mat<f64>, mut b: Mat<f64>) -> Option<Mat<f64>> {
+    use faer::dyn_stack::{MemBuffer, MemStack};
+    use faer::linalg::cholesky::llt::factor::{cholesky_in_place, cholesky_in_place_scratch};
+    let par = faer::get_global_parallelism();
+    let n = a.nrows();
+    let mut scratch = MemBuffer::new(cholesky_in_place_scratch::<f64>(n, par, Default::default()));
+    cholesky_in_place(
+        a.as_mut(),
+        Default::default(),
+        par,
+        MemStack::new(&mut scratch),
+        Default::default(),
+    )
+    .ok()?;
+    faer::linalg::triangular_solve::solve_lower_triangular_in_place(a.as_ref(), b.as_mut(), par);
+    let finite = b.col_iter().all(|c| c.iter().all(|v| v.is_finite()));
+    finite.then_some(b)
 }
 
 #[cfg(test)]
 mod linalg_tests {
-    use super::spd_inverse;
+    use super::{cholesky_whiten, spd_inverse, spd_solve};
+    use faer::Mat;
 
     #[test]
     fn inverts_a_small_spd_matrix() {
@@ -103,5 +118,36 @@ mod linalg_tests {
             }
         }
         assert!(spd_inverse(&[1.0, 2.0, 2.0, 1.0], 2).is_none());
+    }
+
+    #[test]
+    fn solves_with_several_right_hand_sides() {
+        let a = [4.0, 2.0, 0.6, 2.0, 2.0, 0.5, 0.6, 0.5, 3.0];
+        let b = [1.0, 0.0, 2.0, 1.0, -1.0, 3.0];
+        let x = spd_solve(&a, 3, &b, 2).unwrap();
+        for i in 0..3 {
+            for c in 0..2 {
+                let v: f64 = (0..3).map(|k| a[i * 3 + k] * x[k * 2 + c]).sum();
+                assert!((v - b[i * 2 + c]).abs() < 1e-14, "{v}");
+            }
+        }
+        assert!(spd_solve(&[1.0, 2.0, 2.0, 1.0], 2, &[1.0, 1.0], 1).is_none());
+    }
+
+    #[test]
+    fn whitening_gives_the_quadratic_form() {
+        let a = [4.0, 2.0, 0.6, 2.0, 2.0, 0.5, 0.6, 0.5, 3.0];
+        let b = [1.0, -1.0, 2.0];
+        let x = spd_solve(&a, 3, &b, 1).unwrap();
+        let direct: f64 = b.iter().zip(&x).map(|(u, v)| u * v).sum();
+        let z = cholesky_whiten(
+            Mat::from_fn(3, 3, |i, j| a[i * 3 + j]),
+            Mat::from_fn(3, 1, |i, _| b[i]),
+        )
+        .unwrap();
+        let via_z: f64 = (0..3).map(|i| z[(i, 0)] * z[(i, 0)]).sum();
+        assert!((direct - via_z).abs() < 1e-14, "{direct} {via_z}");
+        let singular = Mat::from_fn(2, 2, |i, j| if i == j { 1.0 } else { 2.0 });
+        assert!(cholesky_whiten(singular, Mat::zeros(2, 1)).is_none());
     }
 }

@@ -145,6 +145,9 @@ pub struct IrtRequest {
     /// Beta(α, β) prior on the lower asymptote, as `[α, β]`.
     #[serde(default)]
     pub guessing_prior: Option<[f64; 2]>,
+    /// Largest test (items) for which M2 is computed (default 60).
+    #[serde(default)]
+    pub m2_max_items: Option<usize>,
 }
 
 impl IrtRequest {
@@ -165,6 +168,9 @@ impl IrtRequest {
             o.max_iterations = m;
         }
         o.se = self.se;
+        if let Some(m) = self.m2_max_items {
+            o.m2_max_items = m;
+        }
         o.guessing_prior = self
             .guessing_prior
             .map(|[alpha, beta]| BetaPrior { alpha, beta });

@@ -6,7 +6,8 @@ mod common;
 use common::*;
 use pacer::data::read_responses;
 use pacer::em::Control;
-use pacer::irt::{calibrate, DichotomousModel, IrtOptions};
+use pacer::irt::fit::m2;
+use pacer::irt::{calibrate, DichotomousModel, IrtOptions, ItemParams, Quadrature};
 
 fn lsat7() -> pacer::data::ResponseMatrix {
     read_responses(&fixture_bytes("LSAT7/data.csv"), "LSAT7.csv").unwrap()
@@ -157,13 +158,14 @@ fn sim_2pl_10k_recovers_generating_parameters_and_matches_mirt() {
             1e-2,
         );
     }
-    // Fifty items exceed the M2 size limit: no M2, and the output says why; S-X2 is there.
-    assert!(
-        r.m2.is_none()
-            && r.fit_note
-                .as_deref()
-                .is_some_and(|n| n.contains("30 items"))
-    );
+    // M2 on 50 items (1,275 margins), at our estimates on the rectangular grid: within 0.05 of
+    // the reference at mirt's estimates on Gauss-Hermite nodes (the exact comparison is in
+    // `sim_2pl_10k_m2_matches_reference`); S-X2 for every item.
+    let reference = json("sim_2pl_10k/pymirt_2PL_M2.json");
+    let m = r.m2.expect("M2 on 50 items");
+    assert_close("M2", m.m2, reference["M2"].as_f64().unwrap(), 0.05);
+    assert_eq!(m.df, 1175);
+    assert!(r.fit_note.is_none());
     assert_eq!(r.item_fit.len(), 50);
     let timing = json("sim_2pl_10k/mirt_2PL_timing.json");
     let mirt_ll = timing["runs"]["default_quadpts61_noSE"]["logLik"]
@@ -284,6 +286,54 @@ fn lsat7_m2_rmsea_srmsr_match_mirt() {
     )
     .unwrap();
     assert!(r.m2.is_none() && r.fit_note.is_some());
+}
+
+#[test]
+fn sim_2pl_10k_m2_matches_reference() {
+    // The PyPI package mirt's M2 at R mirt's estimates on 61 Gauss-Hermite nodes (see
+    // tests/fixtures/README.md); the same parameters and nodes here.
+    let data = read_responses(&fixture_bytes("sim_2pl_10k/data.csv"), "data.csv").unwrap();
+    let (h, rows) = read_csv_table("sim_2pl_10k/mirt_2PL_estimates.csv");
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let items: Vec<ItemParams> = rows
+        .iter()
+        .map(|r| ItemParams {
+            a1: r[col("a1")].parse().unwrap(),
+            d: r[col("d")].parse().unwrap(),
+            g: 0.0,
+            u: 1.0,
+        })
+        .collect();
+    let quad = Quadrature::gauss_hermite(61).unwrap();
+    let m = m2(
+        data.codes(),
+        data.n_persons(),
+        &items,
+        DichotomousModel::TwoPl,
+        &quad.nodes,
+        &quad.normal_weights(0.0, 1.0),
+    )
+    .expect("M2");
+    let reference = json("sim_2pl_10k/pymirt_2PL_M2.json");
+    let f = |k: &str| reference[k].as_f64().unwrap();
+    assert_close("M2", m.m2, f("M2"), 1e-9 * f("M2"));
+    assert_eq!(m.df as f64, f("df"));
+    assert_close("p", m.p, f("p"), 1e-6);
+    assert_close("RMSEA", m.rmsea, f("RMSEA"), 1e-9);
+    assert_close("SRMSR", m.srmsr, f("SRMSR"), 1e-6);
+}
+
+#[test]
+fn m2_above_the_item_limit_is_left_out_with_a_note() {
+    let mut o = mirt_options(DichotomousModel::TwoPl);
+    o.m2_max_items = 4;
+    let r = calibrate(&lsat7(), &o, &mut |_| Control::Continue).unwrap();
+    assert!(r.m2.is_none());
+    let note = r.fit_note.expect("a note saying why");
+    assert!(
+        note.contains("up to 4 items") && note.contains("m2-max-items"),
+        "{note}"
+    );
 }
 
 #[test]

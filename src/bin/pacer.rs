@@ -96,6 +96,10 @@ mod cli {
             /// Beta prior on the lower asymptote (3PL/4PL), as ALPHA,BETA (e.g. 5,17).
             #[arg(long, value_parser = parse_pair)]
             guessing_prior: Option<(f64, f64)>,
+            /// M2 is computed for tests of at most this many items (its time grows with the
+            /// sixth power of the number of items).
+            #[arg(long, default_value_t = pacer::irt::DEFAULT_M2_MAX_ITEMS)]
+            m2_max_items: usize,
             /// Print each EM iteration on stderr.
             #[arg(long)]
             progress: bool,
@@ -156,6 +160,7 @@ mod cli {
                 max_iter,
                 se,
                 guessing_prior,
+                m2_max_items,
                 progress,
                 format,
             } => read(&file).and_then(|bytes| {
@@ -175,6 +180,7 @@ mod cli {
                     max_iter: Some(max_iter),
                     se,
                     guessing_prior: guessing_prior.map(|(a, b)| [a, b]),
+                    m2_max_items: Some(m2_max_items),
                 };
                 let name = file.display().to_string();
                 let mut observer = |p: &Progress| {

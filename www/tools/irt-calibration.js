@@ -63,6 +63,7 @@ const OPTION_FIELDS = {
   tol: 'irt-tol',
   'max-iter': 'irt-max-iter',
   'guessing-prior': 'irt-prior-alpha',
+  'm2-max-items': 'irt-m2-max-items',
 };
 
 // Columns of the CSV download, in the order of the CLI's CSV (item JSON field
@@ -249,6 +250,32 @@ function optionsPanel() {
       ),
       h(
         'fieldset',
+        { class: 'options' },
+        h('legend', {}, 'Model fit'),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: 'irt-m2-max-items', class: 'field__label' }, 'M2 for tests of up to (items)'),
+          h('input', {
+            type: 'number',
+            id: 'irt-m2-max-items',
+            class: 'input input--short',
+            value: '60',
+            min: '0',
+            step: '1',
+            inputmode: 'numeric',
+            'aria-describedby': 'irt-m2-max-items-help irt-m2-max-items-error',
+          }),
+        ),
+        h(
+          'p',
+          { class: 'help', id: 'irt-m2-max-items-help' },
+          'M2, RMSEA and SRMSR (complete data only). Their time grows steeply with the test length: about 1 s at 60 items, 5 s at 80 in a browser. 0 leaves M2 out.',
+        ),
+        h('p', { class: 'field__error', id: 'irt-m2-max-items-error', hidden: true }),
+      ),
+      h(
+        'fieldset',
         { class: 'options', id: 'irt-prior-fieldset', disabled: true },
         h('legend', {}, 'Guessing prior ', h('span', { class: 'legend__note' }, '(3PL and 4PL only)')),
         h(
@@ -407,6 +434,7 @@ export function mount(container) {
       ok = false;
     }
     const maxIter = number('irt-max-iter', { integer: true, min: 1, text: 'a whole number of iterations (at least 1)' });
+    const m2MaxItems = number('irt-m2-max-items', { integer: true, min: 0, text: 'a whole number of items (0 or more)' });
     let guessingPrior;
     if (hasGuessing(model) && priorCheckbox.checked) {
       const alpha = number('irt-prior-alpha', { min: 1, text: 'a shape of at least 1' });
@@ -423,6 +451,7 @@ export function mount(container) {
       tol,
       maxIter,
       se: $('#irt-se').checked,
+      m2MaxItems,
       ...(guessingPrior ? { guessingPrior } : {}),
     };
   }
