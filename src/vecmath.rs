@@ -84,7 +84,14 @@ pub fn sub_in_place(x: &mut [f64], w: &[f64]) {
 /// `x *= c`, elementwise.
 #[inline(always)]
 pub fn scale(x: &mut [f64], c: f64) {
-    x.iter_mut().for_each(|v| *v *= c);
+    let mut chunks = x.chunks_exact_mut(4);
+    for a in &mut chunks {
+        let a: &mut [f64; 4] = a.try_into().unwrap();
+        for v in a.iter_mut() {
+            *v *= c;
+        }
+    }
+    chunks.into_remainder().iter_mut().for_each(|v| *v *= c);
 }
 
 /// `table[r·stride + lo ..][..w.len()] += w` for the rows in `add` and `−= w` for those in `sub`.
@@ -179,7 +186,14 @@ pub fn exp_shifted(x: &mut [f64], shift: f64) {
             *v = exp_nonpositive(*v - shift);
         }
     }
-    for v in chunks.into_remainder() {
+    let mut fours = chunks.into_remainder().chunks_exact_mut(4);
+    for c in &mut fours {
+        let c: &mut [f64; 4] = c.try_into().unwrap();
+        for v in c.iter_mut() {
+            *v = exp_nonpositive(*v - shift);
+        }
+    }
+    for v in fours.into_remainder() {
         *v = exp_nonpositive(*v - shift);
     }
 }

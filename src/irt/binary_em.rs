@@ -129,14 +129,22 @@ const BLOCK: usize = 16;
 /// natively they run on rayon's threads.
 const CHUNKS: usize = 16;
 
+/// Posterior weights below e^−CUT of a pattern's largest are not formed.
+const CUT: f64 = 30.0;
+
+/// A pattern's window of nodes `[lo, hi)` from the last E-step; `[0, 0]` before the first.
+type Window = [u32; 2];
+
 /// Expected-count accumulators of one chunk of patterns: D and M (2J x stride, see
 /// [`PatternRows`]), the total posterior mass, that of the patterns started from the all-1 base,
-/// and the chunk's log-likelihood.
+/// the chunk's log-likelihood and its patterns' posterior windows.
 struct Partial {
     acc: Vec<f64>,
     total: Vec<f64>,
     from_ones: Vec<f64>,
     loglik: f64,
+    /// Each pattern's window, in pattern order.
+    windows: Vec<Window>,
 }
 
 impl Partial {
@@ -146,6 +154,7 @@ impl Partial {
             total: vec![0.0; stride],
             from_ones: vec![0.0; stride],
             loglik: 0.0,
+            windows: Vec::new(),
         }
     }
 
@@ -154,6 +163,7 @@ impl Partial {
         vecmath::add_in_place(&mut self.total, &other.total);
         vecmath::add_in_place(&mut self.from_ones, &other.from_ones);
         self.loglik += other.loglik;
+        self.windows.extend_from_slice(&other.windows);
     }
 }
 
@@ -172,6 +182,15 @@ pub struct BinaryEm<'a> {
     table: Vec<f64>,
     /// The all-0 and all-1 base rows, −∞ in the padding.
     base: [Vec<f64>; 2],
+    /// Whether every pattern's log-posterior is concave in θ (no asymptotes), so that the last
+    /// E-step's windows can bound the next (see [`Self::posterior_row`]).
+    log_concave: bool,
+    /// Each pattern's posterior window from the last E-step.
+    windows: Vec<Window>,
+    /// How many rows were summed over the hinted range only, and how many fell back to the
+    /// full row (the unit tests check both paths).
+    #[cfg(test)]
+    hint_use: [std::sync::atomic::AtomicUsize; 2],
     /// Expected counts from the last E-step.
     pub n_total: Vec<f64>,
     pub r: Vec<f64>,
@@ -201,6 +220,10 @@ impl<'a> BinaryEm<'a> {
             stride,
             table: vec![0.0; 3 * j * stride],
             base: [vec![0.0; stride], vec![0.0; stride]],
+            log_concave: !model.has_guessing() && !model.has_upper(),
+            windows: vec![[0, 0]; patterns.len()],
+            #[cfg(test)]
+            hint_use: Default::default(),
             n_total: vec![0.0; q],
             r: vec![0.0; j * q],
             missing_mass: vec![0.0; j * q],
@@ -255,17 +278,41 @@ impl<'a> BinaryEm<'a> {
     /// (widened to whole chunks of 4; weights outside it are below 1e-11 of the total and
     /// treated as 0) and returns `(lo, hi, Σ_q w_q, max + ln Σ_q w_q)`, the last being the
     /// pattern's log-likelihood.
+    ///
+    /// `hint` is the pattern's window from the previous E-step. When the log-posterior is
+    /// concave in θ (no asymptotes: Rasch, 1PL, 2PL with a normal prior, since `log σ(aθ + d)`
+    /// and `log(1 − σ(aθ + d))` are concave), the row is first summed only over the hint
+    /// widened by 4 nodes each side (to whole chunks of 8): if both ends of that range lie below
+    /// `max − CUT`, concavity puts every node outside it lower still, so the window lies inside
+    /// and the result is exactly that of the full row. Otherwise the full row is summed.
     #[inline(always)]
-    fn posterior_row(&self, p: usize, w: &mut [f64]) -> (usize, usize, f64, f64) {
-        const CUT: f64 = 30.0;
+    fn posterior_row(&self, p: usize, w: &mut [f64], hint: Window) -> (usize, usize, f64, f64) {
         let s = self.stride;
         let rows = &self.pattern_rows;
         let (sub, add) = rows.loglik.get(p);
         let base = &self.base[rows.from_ones[p] as usize];
-        vecmath::sum_rows(w, base, &self.table, s, add, sub);
-        let max = vecmath::max(w);
-        let lo = w.iter().position(|&b| b - max > -CUT).unwrap_or(0) / 4 * 4;
-        let hi = (s - w.iter().rev().position(|&b| b - max > -CUT).unwrap_or(0))
+        let mut range = None;
+        if self.log_concave && hint[1] > hint[0] {
+            let a = (hint[0] as usize).saturating_sub(4) / vecmath::LANES * vecmath::LANES;
+            let b = (hint[1] as usize + 4)
+                .next_multiple_of(vecmath::LANES)
+                .min(s);
+            vecmath::sum_rows(&mut w[a..b], &base[a..b], &self.table[a..], s, add, sub);
+            let max = vecmath::max(&w[a..b]);
+            if (a == 0 || w[a] - max <= -CUT) && (b == s || w[b - 1] - max <= -CUT) {
+                range = Some((a, b, max));
+            }
+            #[cfg(test)]
+            self.hint_use[range.is_none() as usize]
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        let (a, b, max) = range.unwrap_or_else(|| {
+            vecmath::sum_rows(w, base, &self.table, s, add, sub);
+            (0, s, vecmath::max(w))
+        });
+        let row = &w[a..b];
+        let lo = (a + row.iter().position(|&v| v - max > -CUT).unwrap_or(0)) / 4 * 4;
+        let hi = (b - row.iter().rev().position(|&v| v - max > -CUT).unwrap_or(0))
             .next_multiple_of(4)
             .min(s);
         let w = &mut w[lo..hi];
@@ -282,6 +329,7 @@ impl<'a> BinaryEm<'a> {
         let mut part = Partial::zeros(self.items.len(), s);
         let mut weights = vec![0.0; BLOCK * s];
         let mut window = [(0usize, 0usize); BLOCK];
+        part.windows.reserve(range.len());
         let end = range.end;
         for start in range.step_by(BLOCK) {
             let block = start..(start + BLOCK).min(end);
@@ -289,7 +337,8 @@ impl<'a> BinaryEm<'a> {
                 .clone()
                 .zip(weights.chunks_exact_mut(s).zip(&mut window))
             {
-                let (lo, hi, sum, ll) = self.posterior_row(p, w);
+                let (lo, hi, sum, ll) = self.posterior_row(p, w, self.windows[p]);
+                part.windows.push([lo as u32, hi as u32]);
                 let count = self.patterns.counts[p];
                 part.loglik += count * ll;
                 vecmath::scale(&mut w[lo..hi], count / sum);
@@ -333,7 +382,7 @@ impl<'a> BinaryEm<'a> {
         self.fill_tables();
         let mut w = vec![0.0; self.stride];
         for p in 0..self.patterns.len() {
-            let (lo, hi, sum, _) = self.posterior_row(p, &mut w);
+            let (lo, hi, sum, _) = self.posterior_row(p, &mut w, self.windows[p]);
             vecmath::scale(&mut w[lo..hi], 1.0 / sum);
             // The window may reach into the padding past the last node; callers see nodes only.
             f(p, lo, &w[lo..hi.min(self.n_nodes())]);
@@ -372,6 +421,7 @@ impl EmProblem for BinaryEm<'_> {
             }
         }
         self.loglik = total.loglik;
+        self.windows = total.windows;
         total.loglik
     }
 
@@ -568,5 +618,109 @@ impl BinaryEm<'_> {
         self.set_internal_parameters(&base);
         self.e_step();
         info
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::em::EmProblem;
+    use crate::irt::quadrature::Quadrature;
+    use crate::irt::test_data::simulated;
+    use std::sync::atomic::Ordering::Relaxed;
+
+    /// An E-step that starts from the windows of an E-step at other parameters gives bit for
+    /// bit what one without windows gives, whether the windows still bound the posterior (a
+    /// small change: the hinted ranges are used) or not (a large one: full rows).
+    #[test]
+    fn windows_of_the_last_e_step_change_nothing() {
+        for (missing_every, change, model) in [
+            (0, 0.05, DichotomousModel::TwoPl),
+            (7, 0.05, DichotomousModel::TwoPl),
+            (11, 0.05, DichotomousModel::Rasch),
+            (0, 6.0, DichotomousModel::TwoPl),
+        ] {
+            let data = simulated(2000, 30, missing_every);
+            let patterns = Patterns::new(&data);
+            let quad = Quadrature::rectangular(61, 6.0).unwrap();
+            let items = |shift: f64| -> Vec<ItemParams> {
+                (0..30)
+                    .map(|j| ItemParams {
+                        a1: if model.common_slope() {
+                            1.0 + shift.min(0.05)
+                        } else {
+                            0.6 + 0.05 * j as f64 + shift.min(0.05)
+                        },
+                        // A large change moves every posterior by several units of θ.
+                        d: 1.2 - 0.08 * j as f64 - shift,
+                        g: 0.0,
+                        u: 1.0,
+                    })
+                    .collect()
+            };
+            let new = |it| {
+                BinaryEm::new(
+                    &patterns,
+                    model,
+                    quad.nodes.clone(),
+                    quad.weights.clone(),
+                    it,
+                    None,
+                )
+            };
+            let mut warm = new(items(0.0));
+            warm.e_step();
+            warm.items = items(change);
+            let before = [
+                warm.hint_use[0].load(Relaxed),
+                warm.hint_use[1].load(Relaxed),
+            ];
+            warm.e_step();
+            let used = warm.hint_use[0].load(Relaxed) - before[0];
+            let fell_back = warm.hint_use[1].load(Relaxed) - before[1];
+            let mut cold = new(items(change));
+            cold.e_step();
+            let what = format!("{model:?}, missing every {missing_every}, change {change}");
+            assert_eq!(warm.loglik.to_bits(), cold.loglik.to_bits(), "{what}");
+            assert_eq!(warm.n_total, cold.n_total, "{what}");
+            assert_eq!(warm.r, cold.r, "{what}");
+            assert_eq!(warm.missing_mass, cold.missing_mass, "{what}");
+            assert_eq!(warm.windows, cold.windows, "{what}");
+            if change < 1.0 {
+                assert!(
+                    used > fell_back,
+                    "{what}: {used} rows used the window, {fell_back} fell back"
+                );
+            } else {
+                assert!(fell_back > 0, "{what}: no row fell back");
+            }
+        }
+    }
+
+    /// The 3PL's log-posterior need not be concave: its rows are always summed whole.
+    #[test]
+    fn asymptote_models_do_not_use_windows() {
+        let data = simulated(500, 10, 0);
+        let patterns = Patterns::new(&data);
+        let quad = Quadrature::rectangular(61, 6.0).unwrap();
+        let items = (0..10)
+            .map(|j| ItemParams {
+                a1: 1.0,
+                d: 0.1 * j as f64,
+                g: 0.2,
+                u: 1.0,
+            })
+            .collect();
+        let mut em = BinaryEm::new(
+            &patterns,
+            DichotomousModel::ThreePl,
+            quad.nodes.clone(),
+            quad.weights.clone(),
+            items,
+            None,
+        );
+        em.e_step();
+        em.e_step();
+        assert_eq!(em.hint_use[0].load(Relaxed), 0);
     }
 }

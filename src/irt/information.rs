@@ -220,43 +220,10 @@ fn information(em: &mut BinaryEm<'_>) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::read_responses;
     use crate::irt::dichotomous::{DichotomousModel, ItemParams};
     use crate::irt::patterns::Patterns;
     use crate::irt::quadrature::Quadrature;
-
-    /// Responses from a 2PL with a fixed pseudo-random sequence; every `missing_every`-th cell
-    /// missing (0 for none).
-    fn simulated(n: usize, k: usize, missing_every: usize) -> crate::data::ResponseMatrix {
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut uniform = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
-        let mut csv = (1..=k)
-            .map(|j| format!("i{j}"))
-            .collect::<Vec<_>>()
-            .join(",");
-        csv.push('\n');
-        for p in 0..n {
-            let theta = crate::math::norm_quantile(uniform().clamp(1e-9, 1.0 - 1e-9));
-            let row: Vec<String> = (0..k)
-                .map(|j| {
-                    if missing_every > 0 && (p * k + j).is_multiple_of(missing_every) {
-                        return String::new();
-                    }
-                    let (a, b) = (0.6 + 0.15 * j as f64, -1.5 + 3.0 * j as f64 / k as f64);
-                    let prob = 1.0 / (1.0 + (-a * (theta - b)).exp());
-                    ((uniform() < prob) as u8).to_string()
-                })
-                .collect();
-            csv.push_str(&row.join(","));
-            csv.push('\n');
-        }
-        read_responses(csv.as_bytes(), "sim.csv").unwrap()
-    }
+    use crate::irt::test_data::simulated;
 
     /// The closed form equals the numerical Hessian of the marginal log-likelihood (central
     /// differences of its analytic gradient), at parameters that are not the maximum, with and
