@@ -328,24 +328,21 @@ impl<'a> BinaryEm<'a> {
         let s = self.stride;
         let mut part = Partial::zeros(self.items.len(), s);
         let mut weights = vec![0.0; BLOCK * s];
-        let mut window = [(0usize, 0usize); BLOCK];
         part.windows.reserve(range.len());
-        let end = range.end;
+        let (first, end) = (range.start, range.end);
         for start in range.step_by(BLOCK) {
             let block = start..(start + BLOCK).min(end);
-            for (p, (w, win)) in block
-                .clone()
-                .zip(weights.chunks_exact_mut(s).zip(&mut window))
-            {
+            for (p, w) in block.clone().zip(weights.chunks_exact_mut(s)) {
                 let (lo, hi, sum, ll) = self.posterior_row(p, w, self.windows[p]);
                 part.windows.push([lo as u32, hi as u32]);
                 let count = self.patterns.counts[p];
                 part.loglik += count * ll;
                 vecmath::scale(&mut w[lo..hi], count / sum);
-                *win = (lo, hi);
             }
             let rows = &self.pattern_rows;
-            for (p, (w, &(lo, hi))) in block.zip(weights.chunks_exact(s).zip(&window)) {
+            let windows = &part.windows[block.start - first..];
+            for (p, (w, &[lo, hi])) in block.zip(weights.chunks_exact(s).zip(windows)) {
+                let (lo, hi) = (lo as usize, hi as usize);
                 let w = &w[lo..hi];
                 vecmath::add_in_place(&mut part.total[lo..hi], w);
                 if rows.from_ones[p] {
