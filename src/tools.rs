@@ -7,8 +7,11 @@ use crate::ctt::{self, ItemAnalysis, ItemAnalysisOptions, MissingHandling};
 use crate::data::read_responses;
 use crate::em::{Control, Progress};
 use crate::error::{Error, Result};
-use crate::irt::{self, BetaPrior, DichotomousModel, IrtCalibration, IrtOptions, QuadratureRule};
+use crate::irt::{
+    self, BetaPrior, IrtCalibration, IrtModel, IrtOptions, ItemModel, QuadratureRule,
+};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// Item analysis options as the JS API passes them (JSON, camelCase keys).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -121,9 +124,28 @@ pub struct IrtRequest {
     /// The file's name, used in messages and in the result (default `"data"`).
     #[serde(default)]
     pub file_name: Option<String>,
-    /// `"rasch"`, `"1pl"`, `"2pl"` (default), `"3pl"` or `"4pl"`.
+    /// `"rasch"`, `"1pl"`, `"2pl"` (default), `"3pl"`, `"4pl"`, `"grm"`, `"gpcm"`, `"pcm"`,
+    /// `"rsm"` or `"mixed"`.
     #[serde(default)]
-    pub model: Option<DichotomousModel>,
+    pub model: Option<IrtModel>,
+    /// Under `"mixed"`, the model of items with scores above 1 (default `"grm"`).
+    #[serde(default)]
+    pub polytomous_model: Option<ItemModel>,
+    /// Under `"mixed"`, the model of 0/1 items (default `"2pl"`).
+    #[serde(default)]
+    pub binary_model: Option<ItemModel>,
+    /// Per-item models, `{"Q1": "gpcm", ...}` (what an item-model file holds).
+    #[serde(default)]
+    pub item_models: BTreeMap<String, ItemModel>,
+    /// Multiple-group calibration by the `group` column.
+    #[serde(default)]
+    pub multigroup: bool,
+    /// The reference group (default: the first row's group).
+    #[serde(default)]
+    pub reference_group: Option<String>,
+    /// Items constrained equal across groups (default: all).
+    #[serde(default)]
+    pub anchors: Option<Vec<String>>,
     /// Number of quadrature nodes (default 61 rectangular, 21 Gauss-Hermite).
     #[serde(default)]
     pub quadrature: Option<usize>,
@@ -153,7 +175,17 @@ pub struct IrtRequest {
 impl IrtRequest {
     /// The calibration options this request asks for (checked when the calibration starts).
     pub fn options(&self) -> IrtOptions {
-        let mut o = IrtOptions::new(self.model.unwrap_or(DichotomousModel::TwoPl));
+        let mut o = IrtOptions::new(self.model.unwrap_or(IrtModel::TwoPl));
+        if let Some(m) = self.polytomous_model {
+            o.polytomous_model = m;
+        }
+        if let Some(m) = self.binary_model {
+            o.binary_model = m;
+        }
+        o.item_models = self.item_models.clone();
+        o.multigroup = self.multigroup;
+        o.reference_group = self.reference_group.clone();
+        o.anchors = self.anchors.clone();
         if self.gauss_hermite {
             o.quadrature_rule = QuadratureRule::GaussHermite;
         }
@@ -208,26 +240,62 @@ pub fn calibrate_irt_json(
 }
 
 /// The item parameter table as CSV: one row per item, columns named as the JSON fields
-/// (`on_bound` joined with `;`); empty cells for null.
+/// (lists such as `intercepts` and `on_bound` joined with `;`); empty cells for null.
 pub fn irt_table_csv(result: &IrtCalibration) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
-        "item", "model", "a1", "d", "g", "u", "a", "b", "c", "se_a1", "se_d", "se_g", "se_u",
-        "se_a", "se_b", "se_c", "on_bound",
+        "item",
+        "group",
+        "model",
+        "categories",
+        "scores",
+        "a1",
+        "d",
+        "g",
+        "u",
+        "a",
+        "b",
+        "c",
+        "intercepts",
+        "thresholds",
+        "location",
+        "se_a1",
+        "se_d",
+        "se_g",
+        "se_u",
+        "se_a",
+        "se_b",
+        "se_c",
+        "se_intercepts",
+        "se_thresholds",
+        "se_location",
+        "on_bound",
     ];
     let num = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    let list = |v: &[f64]| v.iter().map(f64::to_string).collect::<Vec<_>>().join(";");
+    let opt_list = |v: &[Option<f64>]| v.iter().map(|x| num(*x)).collect::<Vec<_>>().join(";");
     let _ = w.write_record(header);
     for it in &result.items {
         let _ = w.write_record([
             it.item.clone(),
+            it.group.clone().unwrap_or_default(),
             it.model.to_string(),
+            it.categories.to_string(),
+            it.scores
+                .iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join(";"),
             it.a1.to_string(),
-            it.d.to_string(),
-            it.g.to_string(),
-            it.u.to_string(),
+            num(it.d),
+            num(it.g),
+            num(it.u),
             it.a.to_string(),
-            it.b.to_string(),
-            it.c.to_string(),
+            num(it.b),
+            num(it.c),
+            list(&it.intercepts),
+            list(&it.thresholds),
+            it.location.to_string(),
             num(it.se_a1),
             num(it.se_d),
             num(it.se_g),
@@ -235,6 +303,9 @@ pub fn irt_table_csv(result: &IrtCalibration) -> String {
             num(it.se_a),
             num(it.se_b),
             num(it.se_c),
+            opt_list(&it.se_intercepts),
+            opt_list(&it.se_thresholds),
+            num(it.se_location),
             it.on_bound.join(";"),
         ]);
     }

@@ -14,7 +14,7 @@ mod cli {
     use clap::{Parser, Subcommand, ValueEnum};
     use pacer::ctt::{ItemAnalysisOptions, MissingHandling};
     use pacer::em::{Control, Progress};
-    use pacer::irt::DichotomousModel;
+    use pacer::irt::{IrtModel, ItemModel};
     use pacer::tools;
     use std::path::PathBuf;
     use std::process::ExitCode;
@@ -53,6 +53,36 @@ mod cli {
         ThreePl,
         #[value(name = "4pl")]
         FourPl,
+        Grm,
+        Gpcm,
+        Pcm,
+        Rsm,
+        /// Per item: scores above 1 make an item polytomous (--polytomous-model), others get
+        /// --binary-model; --item-models overrides.
+        Mixed,
+    }
+
+    impl Model {
+        fn irt(self) -> IrtModel {
+            match self {
+                Model::Rasch => IrtModel::Rasch,
+                Model::OnePl => IrtModel::OnePl,
+                Model::TwoPl => IrtModel::TwoPl,
+                Model::ThreePl => IrtModel::ThreePl,
+                Model::FourPl => IrtModel::FourPl,
+                Model::Grm => IrtModel::Grm,
+                Model::Gpcm => IrtModel::Gpcm,
+                Model::Pcm => IrtModel::Pcm,
+                Model::Rsm => IrtModel::Rsm,
+                Model::Mixed => IrtModel::Mixed,
+            }
+        }
+    }
+
+    fn parse_model(s: &str) -> Result<ItemModel, String> {
+        ItemModel::parse(s).ok_or_else(|| {
+            format!("'{s}' is not a model; use rasch, 1pl, 2pl, 3pl, 4pl, grm, gpcm, pcm or rsm")
+        })
     }
 
     #[derive(Subcommand)]
@@ -68,13 +98,34 @@ mod cli {
             #[arg(long, value_enum, default_value = "json")]
             format: Format,
         },
-        /// IRT calibration of 0/1 items by marginal maximum likelihood (EM).
+        /// IRT calibration by marginal maximum likelihood (EM): 0/1, polytomous and mixed-format
+        /// tests, one or several groups.
         Irt {
-            /// Response file (CSV or XLSX) of 0/1 scores; empty or NA = missing.
+            /// Response file (CSV or XLSX) of integer scores; empty or NA = missing; a column
+            /// named 'group' is used with --multigroup.
             file: PathBuf,
-            /// The model.
+            /// The model of every item, or 'mixed'.
             #[arg(long, value_enum, default_value = "2pl")]
             model: Model,
+            /// Under --model mixed, the model of items with scores above 1.
+            #[arg(long, value_parser = parse_model, default_value = "grm")]
+            polytomous_model: ItemModel,
+            /// Under --model mixed, the model of 0/1 items.
+            #[arg(long, value_parser = parse_model, default_value = "2pl")]
+            binary_model: ItemModel,
+            /// Item-model file (CSV or XLSX, columns 'item' and 'model'): per-item models that
+            /// override --model.
+            #[arg(long)]
+            item_models: Option<PathBuf>,
+            /// Multiple-group calibration by the file's 'group' column.
+            #[arg(long)]
+            multigroup: bool,
+            /// The reference group (latent N(0, 1)); default: the first row's group.
+            #[arg(long)]
+            reference_group: Option<String>,
+            /// Items constrained equal across groups, comma-separated (default: all).
+            #[arg(long, value_delimiter = ',')]
+            anchors: Option<Vec<String>>,
             /// Number of quadrature nodes (default 61 rectangular on [-6, 6]; 21 Gauss-Hermite).
             #[arg(long)]
             quadrature: Option<usize>,
@@ -153,6 +204,12 @@ mod cli {
             Command::Irt {
                 file,
                 model,
+                polytomous_model,
+                binary_model,
+                item_models,
+                multigroup,
+                reference_group,
+                anchors,
                 quadrature,
                 gauss_hermite,
                 d,
@@ -164,15 +221,23 @@ mod cli {
                 progress,
                 format,
             } => read(&file).and_then(|bytes| {
+                let item_models = match &item_models {
+                    Some(path) => {
+                        let b = read(path)?;
+                        pacer::data::read_item_models(&b, &path.display().to_string())
+                            .map_err(|e| e.to_string())?
+                    }
+                    None => Default::default(),
+                };
                 let request = tools::IrtRequest {
                     file_name: None,
-                    model: Some(match model {
-                        Model::Rasch => DichotomousModel::Rasch,
-                        Model::OnePl => DichotomousModel::OnePl,
-                        Model::TwoPl => DichotomousModel::TwoPl,
-                        Model::ThreePl => DichotomousModel::ThreePl,
-                        Model::FourPl => DichotomousModel::FourPl,
-                    }),
+                    model: Some(model.irt()),
+                    polytomous_model: Some(polytomous_model),
+                    binary_model: Some(binary_model),
+                    item_models,
+                    multigroup,
+                    reference_group,
+                    anchors,
                     quadrature,
                     gauss_hermite,
                     d: Some(d),

@@ -6,10 +6,12 @@
 //!   [`ResponseMatrix`], with errors naming the file, row, column and value.
 
 mod csv_reader;
+mod item_models;
 mod responses;
 mod table;
 mod xlsx_reader;
 
+pub use item_models::read_item_models;
 pub use responses::{ResponseMatrix, MAX_SCORE, MISSING};
 pub use table::FileFormat;
 

@@ -9,9 +9,10 @@
 //! the expected number answering item j at node q is `n_jq = N_q − m_jq`.
 
 use super::dichotomous::{
-    logistic, logit, m_step_common_slope, m_step_item, BetaPrior, DichotomousModel, ItemCounts,
-    ItemParams,
+    item_gradient, logistic, logit, m_step_common_slope, m_step_item, BetaPrior, DichotomousModel,
+    ItemCounts, ItemParams,
 };
+use super::estep::{posterior_row, Window, BLOCK, CHUNKS};
 use super::patterns::Patterns;
 use crate::data::MISSING;
 use crate::em::EmProblem;
@@ -119,21 +120,6 @@ impl PatternRows {
         }
     }
 }
-
-/// Patterns are processed in blocks of this many: first the posterior weights of the whole block
-/// (reading the item table), then their sums into the accumulators, so that each of the two
-/// tables stays in the processor's first-level cache while it is used.
-const BLOCK: usize = 16;
-
-/// The E-step splits the patterns into this many chunks (fewer when there are fewer patterns);
-/// natively they run on rayon's threads.
-const CHUNKS: usize = 16;
-
-/// Posterior weights below e^−CUT of a pattern's largest are not formed.
-const CUT: f64 = 30.0;
-
-/// A pattern's window of nodes `[lo, hi)` from the last E-step; `[0, 0]` before the first.
-type Window = [u32; 2];
 
 /// Expected-count accumulators of one chunk of patterns: D and M (2J x stride, see
 /// [`PatternRows`]), the total posterior mass, that of the patterns started from the all-1 base,
@@ -273,52 +259,28 @@ impl<'a> BinaryEm<'a> {
         }
     }
 
-    /// Pattern p's posterior over the nodes, unnormalised: fills `w[lo..hi]` with
-    /// `exp(log π_q + log L_pq − max)` over the window of nodes within e^−CUT of the largest
-    /// (widened to whole chunks of 4; weights outside it are below 1e-11 of the total and
-    /// treated as 0) and returns `(lo, hi, Σ_q w_q, max + ln Σ_q w_q)`, the last being the
-    /// pattern's log-likelihood.
-    ///
-    /// `hint` is the pattern's window from the previous E-step. When the log-posterior is
-    /// concave in θ (no asymptotes: Rasch, 1PL, 2PL with a normal prior, since `log σ(aθ + d)`
-    /// and `log(1 − σ(aθ + d))` are concave), the row is first summed only over the hint
-    /// widened by 4 nodes each side (to whole chunks of 8): if both ends of that range lie below
-    /// `max − CUT`, concavity puts every node outside it lower still, so the window lies inside
-    /// and the result is exactly that of the full row. Otherwise the full row is summed.
+    /// Pattern p's posterior over the nodes, unnormalised (see [`posterior_row`]): the base row
+    /// it starts from plus its correction rows. Returns `(lo, hi, Σ_q w_q, log-likelihood)`.
     #[inline(always)]
     fn posterior_row(&self, p: usize, w: &mut [f64], hint: Window) -> (usize, usize, f64, f64) {
-        let s = self.stride;
         let rows = &self.pattern_rows;
         let (sub, add) = rows.loglik.get(p);
         let base = &self.base[rows.from_ones[p] as usize];
-        let mut range = None;
-        if self.log_concave && hint[1] > hint[0] {
-            let a = (hint[0] as usize).saturating_sub(4) / vecmath::LANES * vecmath::LANES;
-            let b = (hint[1] as usize + 4)
-                .next_multiple_of(vecmath::LANES)
-                .min(s);
-            vecmath::sum_rows(&mut w[a..b], &base[a..b], &self.table[a..], s, add, sub);
-            let max = vecmath::max(&w[a..b]);
-            if (a == 0 || w[a] - max <= -CUT) && (b == s || w[b - 1] - max <= -CUT) {
-                range = Some((a, b, max));
-            }
-            #[cfg(test)]
-            self.hint_use[range.is_none() as usize]
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let row = posterior_row(
+            w,
+            base,
+            &self.table,
+            self.stride,
+            add,
+            sub,
+            hint,
+            self.log_concave,
+        );
+        #[cfg(test)]
+        if let Some(held) = row.hint_held {
+            self.hint_use[!held as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
-        let (a, b, max) = range.unwrap_or_else(|| {
-            vecmath::sum_rows(w, base, &self.table, s, add, sub);
-            (0, s, vecmath::max(w))
-        });
-        let row = &w[a..b];
-        let lo = (a + row.iter().position(|&v| v - max > -CUT).unwrap_or(0)) / 4 * 4;
-        let hi = (b - row.iter().rev().position(|&v| v - max > -CUT).unwrap_or(0))
-            .next_multiple_of(4)
-            .min(s);
-        let w = &mut w[lo..hi];
-        vecmath::exp_shifted(w, max);
-        let sum = vecmath::sum(w);
-        (lo, hi, sum, max + sum.ln())
+        (row.lo, row.hi, row.sum, row.loglik)
     }
 
     /// The pattern loop of the E-step over a range of patterns: posterior weights times the
@@ -556,65 +518,39 @@ impl BinaryEm<'_> {
             let p = self.items[j];
             let n = self.answered_counts(j);
             let r = self.correct_counts(j);
-            let mut gj = [0.0; 4];
-            for (q, &t) in self.nodes.iter().enumerate() {
-                let (prob, dp, _) = p.prob_and_gradient(t, self.model);
-                let resid = (r[q] - n[q] * prob) / (prob * (1.0 - prob)).max(1e-300);
-                gj.iter_mut().zip(dp).for_each(|(g, d)| *g += resid * d);
-            }
+            let counts = ItemCounts {
+                nodes: &self.nodes,
+                n: &n,
+                r,
+            };
+            let gj = item_gradient(&p, &counts, self.model, self.guessing_prior);
             if common {
                 grad[0] += gj[0];
                 grad[j + 1] = gj[1];
                 continue;
             }
-            grad.extend([gj[0], gj[1]]);
-            if self.model.has_guessing() {
-                let mut g = gj[2];
-                if let Some(b) = self.guessing_prior {
-                    g += (b.alpha - 1.0) * (1.0 - p.g) - (b.beta - 1.0) * p.g;
-                }
-                grad.push(g);
-            }
-            if self.model.has_upper() {
-                grad.push(gj[3]);
-            }
+            let per = 2 + self.model.has_guessing() as usize + self.model.has_upper() as usize;
+            grad.extend_from_slice(&gj[..per]);
         }
         grad
     }
+}
 
-    /// The observed information matrix (negative Hessian of the marginal log-likelihood) in the
-    /// internal parameterisation, by central differences of the analytic gradient with steps
-    /// `h = 1e-4 · max(1, |β|)`, symmetrised. Leaves the parameters and expected counts as they
-    /// were.
-    pub fn observed_information(&mut self) -> Vec<f64> {
-        let base = self.internal_parameters();
-        let n = base.len();
-        let mut info = vec![0.0; n * n];
-        for i in 0..n {
-            let h = 1e-4 * base[i].abs().max(1.0);
-            let mut v = base.clone();
-            v[i] = base[i] + h;
-            self.set_internal_parameters(&v);
-            self.e_step();
-            let gp = self.gradient();
-            v[i] = base[i] - h;
-            self.set_internal_parameters(&v);
-            self.e_step();
-            let gm = self.gradient();
-            for k in 0..n {
-                info[k * n + i] = -(gp[k] - gm[k]) / (2.0 * h);
-            }
-        }
-        for i in 0..n {
-            for k in 0..i {
-                let m = 0.5 * (info[i * n + k] + info[k * n + i]);
-                info[i * n + k] = m;
-                info[k * n + i] = m;
-            }
-        }
-        self.set_internal_parameters(&base);
+impl super::information::ScoreFunction for BinaryEm<'_> {
+    fn internal_parameters(&self) -> Vec<f64> {
+        BinaryEm::internal_parameters(self)
+    }
+
+    fn set_internal_parameters(&mut self, v: &[f64]) {
+        BinaryEm::set_internal_parameters(self, v)
+    }
+
+    fn refresh(&mut self) {
         self.e_step();
-        info
+    }
+
+    fn gradient(&self) -> Vec<f64> {
+        BinaryEm::gradient(self)
     }
 }
 

@@ -76,6 +76,29 @@ pub struct ItemParams {
     pub u: f64,
 }
 
+/// Gradient of one item's expected complete-data log-likelihood (by Fisher's identity, the
+/// item's part of the marginal log-likelihood gradient) in (a1, d, logit g, logit u), the
+/// parameters the model has first: `Σ_q (r_q − n_q P_q) / (P_q Q_q) · ∂P_q/∂β` (∂P/∂β from
+/// [`ItemParams::prob_and_gradient`]), plus the Beta prior's `(α − 1)(1 − g) − (β − 1)g` on
+/// logit g when given.
+pub fn item_gradient(
+    p: &ItemParams,
+    c: &ItemCounts<'_>,
+    model: DichotomousModel,
+    prior: Option<BetaPrior>,
+) -> [f64; 4] {
+    let mut gj = [0.0; 4];
+    for (q, &t) in c.nodes.iter().enumerate() {
+        let (prob, dp, _) = p.prob_and_gradient(t, model);
+        let resid = (c.r[q] - c.n[q] * prob) / (prob * (1.0 - prob)).max(1e-300);
+        gj.iter_mut().zip(dp).for_each(|(g, d)| *g += resid * d);
+    }
+    if let (true, Some(b)) = (model.has_guessing(), prior) {
+        gj[2] += (b.alpha - 1.0) * (1.0 - p.g) - (b.beta - 1.0) * p.g;
+    }
+    gj
+}
+
 /// Numerically safe bounds for asymptotes on the logit scale (mirt bounds g and u likewise).
 const ASYMPTOTE_EPS: f64 = 1e-8;
 

@@ -3,14 +3,22 @@
 //! - [`quadrature`]: rectangular (mirt's default) and Gauss-Hermite rules.
 //! - [`dichotomous`]: Rasch, 1PL, 2PL, 3PL, 4PL response functions and per-item M-steps.
 //! - [`patterns`]: identical response patterns collapsed with counts.
-//! - the E-step over patterns lives in `binary_em`, driven by the shared [`crate::em`] driver.
+//! - [`polytomous`]: graded, (generalized) partial credit and rating scale response functions,
+//!   their M-steps, and [`ItemModel`], the model of one item.
+//! - the E-step over patterns lives in `binary_em` (tests of 0/1 items under one model, the fast
+//!   path) and `item_em` (any mix of models, missing responses, several groups), both driven by
+//!   the shared [`crate::em`] driver; `mixed` prepares and reports the general case.
 
 mod binary_em;
 pub mod dichotomous;
+mod estep;
 pub mod fit;
 mod information;
+mod item_em;
 pub mod mean_square_fit;
+mod mixed;
 pub mod patterns;
+pub mod polytomous;
 pub mod quadrature;
 
 /// Simulated data for the unit tests of this module.
@@ -53,6 +61,7 @@ pub(crate) mod test_data {
 }
 
 pub use dichotomous::{BetaPrior, DichotomousModel, ItemParams};
+pub use polytomous::{ItemModel, PolyItem};
 pub use quadrature::Quadrature;
 
 use crate::data::{ResponseMatrix, MISSING};
@@ -62,6 +71,73 @@ use crate::EngineInfo;
 use binary_em::BinaryEm;
 use patterns::Patterns;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The model of a calibration: one model for every item, or `mixed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IrtModel {
+    /// Dichotomous Rasch.
+    Rasch,
+    /// Dichotomous, common slope.
+    #[serde(rename = "1pl")]
+    OnePl,
+    /// Dichotomous 2PL.
+    #[serde(rename = "2pl")]
+    TwoPl,
+    /// Dichotomous 3PL.
+    #[serde(rename = "3pl")]
+    ThreePl,
+    /// Dichotomous 4PL.
+    #[serde(rename = "4pl")]
+    FourPl,
+    /// Graded response model for every item (a 0/1 item under it is a 2PL).
+    Grm,
+    /// Generalized partial credit model for every item (a 0/1 item under it is a 2PL).
+    Gpcm,
+    /// Partial credit model for every item (a 0/1 item under it is a Rasch item).
+    Pcm,
+    /// Rating scale model (every item must have the same number of categories).
+    Rsm,
+    /// Per item: PACER's rule, an item with any score above 1 is polytomous and gets
+    /// `polytomous_model`, the others `binary_model`; `item_models` overrides.
+    Mixed,
+}
+
+impl IrtModel {
+    /// The one model of every item, unless `mixed`.
+    pub fn item_model(self) -> Option<ItemModel> {
+        Some(match self {
+            IrtModel::Rasch => ItemModel::Rasch,
+            IrtModel::OnePl => ItemModel::OnePl,
+            IrtModel::TwoPl => ItemModel::TwoPl,
+            IrtModel::ThreePl => ItemModel::ThreePl,
+            IrtModel::FourPl => ItemModel::FourPl,
+            IrtModel::Grm => ItemModel::Grm,
+            IrtModel::Gpcm => ItemModel::Gpcm,
+            IrtModel::Pcm => ItemModel::Pcm,
+            IrtModel::Rsm => ItemModel::Rsm,
+            IrtModel::Mixed => return None,
+        })
+    }
+
+    /// The name as the CLI and JSON spell it.
+    pub fn name(self) -> &'static str {
+        self.item_model().map_or("mixed", ItemModel::name)
+    }
+}
+
+impl From<DichotomousModel> for IrtModel {
+    fn from(m: DichotomousModel) -> IrtModel {
+        match m {
+            DichotomousModel::Rasch => IrtModel::Rasch,
+            DichotomousModel::OnePl => IrtModel::OnePl,
+            DichotomousModel::TwoPl => IrtModel::TwoPl,
+            DichotomousModel::ThreePl => IrtModel::ThreePl,
+            DichotomousModel::FourPl => IrtModel::FourPl,
+        }
+    }
+}
 
 /// Which quadrature rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -75,11 +151,32 @@ pub enum QuadratureRule {
 }
 
 /// Options of an IRT calibration.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IrtOptions {
-    /// The model for every item.
-    pub model: DichotomousModel,
+    /// The model for every item, or `mixed`.
+    pub model: IrtModel,
+    /// Under `mixed`, the model of items with a score above 1 (`grm`, `gpcm`, `pcm` or `rsm`;
+    /// default `grm`).
+    #[serde(default = "default_polytomous_model")]
+    pub polytomous_model: ItemModel,
+    /// Under `mixed`, the model of 0/1 items (`rasch`, `1pl`, `2pl`, `3pl` or `4pl`; default
+    /// `2pl`).
+    #[serde(default = "default_binary_model")]
+    pub binary_model: ItemModel,
+    /// Per-item models by item name, overriding `model` (an item-model file's rows).
+    #[serde(default)]
+    pub item_models: BTreeMap<String, ItemModel>,
+    /// Multiple-group calibration by the file's `group` column.
+    #[serde(default)]
+    pub multigroup: bool,
+    /// The reference group (latent N(0, 1)); default: the group of the file's first row.
+    #[serde(default)]
+    pub reference_group: Option<String>,
+    /// Items constrained equal across groups; default (null) all. The others are estimated
+    /// per group.
+    #[serde(default)]
+    pub anchors: Option<Vec<String>>,
     /// Quadrature rule.
     #[serde(default)]
     pub quadrature_rule: QuadratureRule,
@@ -117,6 +214,14 @@ pub struct IrtOptions {
 /// machine; at 80 items 0.7 s and 4.5 s; the time grows with the sixth power of the items.
 pub const DEFAULT_M2_MAX_ITEMS: usize = 60;
 
+fn default_polytomous_model() -> ItemModel {
+    ItemModel::Grm
+}
+
+fn default_binary_model() -> ItemModel {
+    ItemModel::TwoPl
+}
+
 fn default_m2_max_items() -> usize {
     DEFAULT_M2_MAX_ITEMS
 }
@@ -133,10 +238,16 @@ fn default_max_iter() -> usize {
 
 impl IrtOptions {
     /// Defaults for a model: 61 rectangular nodes on [−6, 6], D = 1.702, tolerance 1e-4,
-    /// 500 iterations, SQUAREM.
-    pub fn new(model: DichotomousModel) -> IrtOptions {
+    /// 500 iterations, SQUAREM, one group.
+    pub fn new(model: impl Into<IrtModel>) -> IrtOptions {
         IrtOptions {
-            model,
+            model: model.into(),
+            polytomous_model: default_polytomous_model(),
+            binary_model: default_binary_model(),
+            item_models: BTreeMap::new(),
+            multigroup: false,
+            reference_group: None,
+            anchors: None,
             quadrature_rule: QuadratureRule::Rectangular,
             quadrature_nodes: None,
             d_constant: default_d(),
@@ -172,6 +283,26 @@ impl IrtOptions {
                 "Allow at least one iteration (default 500).",
             ));
         }
+        if self.polytomous_model.is_dichotomous() {
+            return Err(Error::option(
+                "polytomous-model",
+                format!(
+                    "'{}' is a model for 0/1 items",
+                    self.polytomous_model.name()
+                ),
+                "Use grm, gpcm, pcm or rsm for the items with scores above 1.",
+            ));
+        }
+        if !self.binary_model.is_dichotomous() {
+            return Err(Error::option(
+                "binary-model",
+                format!(
+                    "'{}' is not a model for 0/1 items",
+                    self.binary_model.name()
+                ),
+                "Use rasch, 1pl, 2pl, 3pl or 4pl for the 0/1 items.",
+            ));
+        }
         if let Some(b) = self.guessing_prior {
             if !(b.alpha >= 1.0 && b.beta >= 1.0 && b.alpha.is_finite() && b.beta.is_finite()) {
                 return Err(Error::option(
@@ -193,26 +324,46 @@ impl IrtOptions {
 }
 
 /// One item's estimates.
+///
+/// Slope-intercept form as mirt reports it (`a1`, `intercepts`), and the IRT form with the
+/// scaling constant D (`a = a1 / D`, `thresholds`): for 0/1 items `b = −d / a1`; for graded
+/// items the category boundaries `b_k = −d_k / a1`; for (generalized) partial credit items the
+/// step parameters `b_k = −(d_k − d_{k−1}) / a1` and their mean as `location`; for rating scale
+/// items the shared thresholds τ_k and the item's location δ (see [`polytomous`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemEstimate {
     /// Item name.
     pub item: String,
-    /// Model name (`"2pl"`, ...).
+    /// The group whose examinees this item's estimates are for, when the item is estimated per
+    /// group (a multiple-group calibration with anchors); null when it is common to all.
+    pub group: Option<String>,
+    /// Model name (`"2pl"`, `"grm"`, ...).
     pub model: &'static str,
+    /// Number of categories K (2 for 0/1 items).
+    pub categories: usize,
+    /// The observed score of each category 0..K−1 (scores nobody had are not categories).
+    pub scores: Vec<u8>,
     /// Slope (slope-intercept form).
     pub a1: f64,
-    /// Intercept.
-    pub d: f64,
-    /// Lower asymptote.
-    pub g: f64,
-    /// Upper asymptote.
-    pub u: f64,
+    /// Intercept (0/1 items; null otherwise).
+    pub d: Option<f64>,
+    /// Lower asymptote (0/1 items).
+    pub g: Option<f64>,
+    /// Upper asymptote (0/1 items).
+    pub u: Option<f64>,
     /// Discrimination in the IRT form, a1 / D.
     pub a: f64,
-    /// Difficulty, −d / a1.
-    pub b: f64,
-    /// Lower asymptote (= g).
-    pub c: f64,
+    /// Difficulty, −d / a1 (0/1 items).
+    pub b: Option<f64>,
+    /// Lower asymptote (= g; 0/1 items).
+    pub c: Option<f64>,
+    /// Intercepts d_1..d_{K−1} (`[d]` for 0/1 items).
+    pub intercepts: Vec<f64>,
+    /// IRT-form thresholds b_1..b_{K−1} (`[b]` for 0/1 items).
+    pub thresholds: Vec<f64>,
+    /// Item location: b for 0/1 items, the mean of the thresholds for graded and partial credit
+    /// items, δ for rating scale items.
+    pub location: f64,
     /// Parameters at a bound of their range (e.g. `["g"]` for a guessing parameter at 0).
     pub on_bound: Vec<&'static str>,
     /// Standard errors (null when not requested, fixed, or on a bound).
@@ -229,6 +380,31 @@ pub struct ItemEstimate {
     pub se_b: Option<f64>,
     /// SE of c (= SE of g).
     pub se_c: Option<f64>,
+    /// SEs of the intercepts (empty when SEs were not requested).
+    pub se_intercepts: Vec<Option<f64>>,
+    /// SEs of the thresholds (delta method).
+    pub se_thresholds: Vec<Option<f64>>,
+    /// SE of the location.
+    pub se_location: Option<f64>,
+}
+
+/// One group's latent distribution in a multiple-group calibration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupEstimate {
+    /// The group's name (its value in the `group` column).
+    pub group: String,
+    /// Examinees in the group.
+    pub n: usize,
+    /// Whether it is the reference group (mean and variance fixed).
+    pub reference: bool,
+    /// Latent mean.
+    pub mean: f64,
+    /// Latent variance.
+    pub variance: f64,
+    /// SE of the mean (focal groups, when SEs were requested).
+    pub se_mean: Option<f64>,
+    /// SE of the variance.
+    pub se_variance: Option<f64>,
 }
 
 /// Latent-trait distribution parameters.
@@ -265,8 +441,10 @@ pub struct IrtCalibration {
     pub n_patterns: usize,
     /// Item estimates.
     pub items: Vec<ItemEstimate>,
-    /// Latent distribution.
+    /// Latent distribution (of the reference group in a multiple-group calibration).
     pub latent: Latent,
+    /// Each group's latent distribution (multiple-group calibrations; empty otherwise).
+    pub groups: Vec<GroupEstimate>,
     /// Marginal log-likelihood at the estimates.
     pub loglik: f64,
     /// Number of free parameters.
@@ -306,14 +484,18 @@ pub struct IrtCalibration {
 }
 
 /// Curves for plotting, from the estimates: on an equally spaced θ grid from −4 to 4 (81 points),
-/// each item's characteristic curve and information, the test information and its conditional
-/// SE `1/√I(θ)`. For the Rasch model θ is on the estimated latent metric (variance as reported).
+/// each item's expected score curve, category response curves and information, the test
+/// information and its conditional SE `1/√I(θ)`. For the Rasch-family models θ is on the
+/// estimated latent metric (variance as reported).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Curves {
     /// θ values.
     pub theta: Vec<f64>,
-    /// P(X = 1 | θ) per item.
+    /// Expected item score E[X | θ] per item (in categories 0..K−1): P(X = 1 | θ) for 0/1
+    /// items.
     pub icc: Vec<Vec<f64>>,
+    /// P(X = k | θ) per item, per category k = 0..K−1.
+    pub category_curves: Vec<Vec<Vec<f64>>>,
     /// Item information per item.
     pub item_information: Vec<Vec<f64>>,
     /// Sum of the item informations.
@@ -323,12 +505,47 @@ pub struct Curves {
 }
 
 impl Curves {
-    /// Curves of items in slope-intercept form.
+    /// Curves of 0/1 items in slope-intercept form.
     pub fn new(items: &[ItemParams]) -> Curves {
-        let theta: Vec<f64> = (0..81).map(|i| -4.0 + 0.1 * i as f64).collect();
-        let icc: Vec<Vec<f64>> = items
+        let poly: Vec<PolyItem> = items
             .iter()
-            .map(|p| theta.iter().map(|&t| p.prob(t)).collect())
+            .map(|p| PolyItem {
+                model: if p.g > 0.0 || p.u < 1.0 {
+                    ItemModel::FourPl
+                } else {
+                    ItemModel::TwoPl
+                },
+                a1: p.a1,
+                d: vec![p.d],
+                g: p.g,
+                u: p.u,
+            })
+            .collect();
+        Curves::of_items(&poly)
+    }
+
+    /// Curves of items of any model.
+    pub fn of_items(items: &[PolyItem]) -> Curves {
+        let theta: Vec<f64> = (0..81).map(|i| -4.0 + 0.1 * i as f64).collect();
+        let category_curves: Vec<Vec<Vec<f64>>> = items
+            .iter()
+            .map(|it| {
+                let mut p = vec![0.0; it.categories()];
+                let mut rows = vec![Vec::with_capacity(theta.len()); it.categories()];
+                for &t in &theta {
+                    it.probs(t, &mut p);
+                    rows.iter_mut().zip(&p).for_each(|(r, v)| r.push(*v));
+                }
+                rows
+            })
+            .collect();
+        let icc: Vec<Vec<f64>> = category_curves
+            .iter()
+            .map(|rows| {
+                (0..theta.len())
+                    .map(|i| rows.iter().enumerate().map(|(k, r)| k as f64 * r[i]).sum())
+                    .collect()
+            })
             .collect();
         let item_information: Vec<Vec<f64>> = items
             .iter()
@@ -350,6 +567,7 @@ impl Curves {
         Curves {
             theta,
             icc,
+            category_curves,
             item_information,
             test_information,
             test_se,
@@ -427,9 +645,12 @@ pub fn calibrate(
     observer: &mut dyn FnMut(&Progress) -> Control,
 ) -> Result<IrtCalibration> {
     let quadrature = options.check()?;
+    let model = match options.model.item_model().and_then(ItemModel::dichotomous) {
+        Some(m) if options.item_models.is_empty() && !options.multigroup => m,
+        _ => return mixed::calibrate_general(data, options, quadrature, observer),
+    };
     check_data(data)?;
     let patterns = Patterns::new(data);
-    let model = options.model;
     let items = starting_values(data, model);
     let mut em = BinaryEm::new(
         &patterns,
@@ -514,14 +735,23 @@ pub fn calibrate(
                 .unwrap_or_default();
             ItemEstimate {
                 item: name.clone(),
+                group: None,
                 model: model.name(),
+                categories: 2,
+                scores: vec![0, 1],
                 a1,
-                d,
-                g: p.g,
-                u: p.u,
+                d: Some(d),
+                g: Some(p.g),
+                u: Some(p.u),
                 a: a1 / d_const,
-                b: -d / a1,
-                c: p.g,
+                b: Some(-d / a1),
+                c: Some(p.g),
+                intercepts: vec![d],
+                thresholds: vec![-d / a1],
+                location: -d / a1,
+                se_intercepts: if options.se { vec![se.d] } else { Vec::new() },
+                se_thresholds: if options.se { vec![se.b] } else { Vec::new() },
+                se_location: se.b,
                 on_bound,
                 se_a1: se.a1,
                 se_d: se.d,
@@ -585,11 +815,12 @@ pub fn calibrate(
     };
     let reported: Vec<ItemParams> = items
         .iter()
-        .map(|i| ItemParams {
+        .zip(&em.items)
+        .map(|(i, p)| ItemParams {
             a1: i.a1,
-            d: i.d,
-            g: i.g,
-            u: i.u,
+            d: p.d,
+            g: p.g,
+            u: p.u,
         })
         .collect();
     let curves = Curves::new(&reported);
@@ -597,13 +828,14 @@ pub fn calibrate(
         tool: "irt_calibration",
         engine: EngineInfo::current(),
         file: data.file().to_string(),
-        options: *options,
+        options: options.clone(),
         quadrature,
         n_persons: data.n_persons(),
         n_items: k,
         n_patterns: patterns.len(),
         items,
         latent,
+        groups: Vec::new(),
         loglik,
         npar,
         aic: -2.0 * loglik + 2.0 * npar as f64,
@@ -655,20 +887,57 @@ struct Covariance {
 }
 
 impl Covariance {
+    /// Inverts the information matrix over the parameters not on a bound.
+    fn from_information(info: &[f64], n: usize, on_bound: impl Fn(usize) -> bool) -> Covariance {
+        let mut index = vec![None; n];
+        let mut free = 0;
+        for (i, slot) in index.iter_mut().enumerate() {
+            if !on_bound(i) {
+                *slot = Some(free);
+                free += 1;
+            }
+        }
+        let mut reduced = vec![0.0; free * free];
+        for i in 0..n {
+            for k in 0..n {
+                if let (Some(a), Some(b)) = (index[i], index[k]) {
+                    reduced[a * free + b] = info[i * n + k];
+                }
+            }
+        }
+        Covariance {
+            index,
+            free,
+            values: crate::math::spd_inverse(&reduced, free),
+        }
+    }
+
     fn get(&self, i: usize, k: usize) -> Option<f64> {
         let (a, b) = (self.index.get(i).copied()??, self.index.get(k).copied()??);
         self.values.as_ref().map(|v| v[a * self.free + b])
+    }
+
+    /// SE of the linear combination `Σ c_i β_i` (the delta method when the c are the
+    /// gradient of a function of β): `√(cᵀ Σ c)`; None when a term's parameter has no variance
+    /// or the variance is negative.
+    fn linear_se(&self, terms: &[(usize, f64)]) -> Option<f64> {
+        let mut v = 0.0;
+        for &(i, a) in terms {
+            for &(k, b) in terms {
+                v += a * b * self.get(i, k)?;
+            }
+        }
+        (v >= 0.0).then(|| v.sqrt())
     }
 }
 
 fn covariance(em: &mut BinaryEm<'_>) -> Covariance {
     let info = if em.model.has_guessing() || em.model.has_upper() {
-        em.observed_information()
+        information::observed_information_by_differences(em)
     } else {
         information::logistic_observed_information(em)
     };
     let params = em.internal_parameters();
-    let n = params.len();
     // Asymptotes within 1e-4 of 0 or 1 sit on their bound: no standard error.
     let on_bound = |i: usize| -> bool {
         if em.model.common_slope() {
@@ -682,27 +951,7 @@ fn covariance(em: &mut BinaryEm<'_>) -> Covariance {
         let v = dichotomous::logistic(params[i]);
         !(1e-4..=1.0 - 1e-4).contains(&v)
     };
-    let mut index = vec![None; n];
-    let mut free = 0;
-    for i in 0..n {
-        if !on_bound(i) {
-            index[i] = Some(free);
-            free += 1;
-        }
-    }
-    let mut reduced = vec![0.0; free * free];
-    for i in 0..n {
-        for k in 0..n {
-            if let (Some(a), Some(b)) = (index[i], index[k]) {
-                reduced[a * free + b] = info[i * n + k];
-            }
-        }
-    }
-    Covariance {
-        index,
-        free,
-        values: crate::math::spd_inverse(&reduced, free),
-    }
+    Covariance::from_information(&info, params.len(), on_bound)
 }
 
 #[derive(Default)]
