@@ -53,7 +53,7 @@ fn lsat7_2pl_matches_mirt() {
         );
         assert_close(
             &format!("{} d", it.item),
-            it.d,
+            it.d.unwrap(),
             row[col("d")].parse().unwrap(),
             1e-3,
         );
@@ -88,7 +88,7 @@ fn lsat7_rasch_matches_mirt() {
         assert_eq!(it.a1, 1.0);
         assert_close(
             &format!("{} d", it.item),
-            it.d,
+            it.d.unwrap(),
             row[col("d")].parse().unwrap(),
             1e-3,
         );
@@ -136,7 +136,7 @@ fn sim_2pl_10k_recovers_generating_parameters_and_matches_mirt() {
             .sqrt()
     };
     let rmse_a = rmse(&|j| (r.items[j].a, truth[j][col("a")].parse().unwrap()));
-    let rmse_b = rmse(&|j| (r.items[j].b, truth[j][col("b")].parse().unwrap()));
+    let rmse_b = rmse(&|j| (r.items[j].b.unwrap(), truth[j][col("b")].parse().unwrap()));
     assert!(
         rmse_a < 0.05 && rmse_b < 0.05,
         "RMSE a {rmse_a}, b {rmse_b}"
@@ -153,7 +153,7 @@ fn sim_2pl_10k_recovers_generating_parameters_and_matches_mirt() {
         );
         assert_close(
             &format!("{} d", it.item),
-            it.d,
+            it.d.unwrap(),
             row[col("d")].parse().unwrap(),
             1e-2,
         );
