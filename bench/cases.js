@@ -9,7 +9,8 @@
 //
 // The fit cases time what mirt's `mirt(data, 1, '2PL')` does (estimates, log-likelihood; our
 // S-X2 item fit comes with it) and leave out M2 (`m2MaxItems: 0`), which mirt computes in a
-// separate call; `sim_2pl_10k_m2` times the same fit with M2 (1,275 margins).
+// separate call; `sim_2pl_10k_m2` times the same fit with M2 (1,275 margins). `sim_grm_20k`
+// times mirt's `mirt(data, 1, itemtype = 'graded')` on 20,000 x 30 items with 5 categories.
 
 export const CASES = [
   {
@@ -53,11 +54,22 @@ export const CASES = [
     targetMs: 2500,
     targetMemoryBytes: 300e6,
   },
+  {
+    name: 'sim_grm_20k',
+    size: '20k',
+    aliases: ['grm', '20k'],
+    path: 'tests/fixtures/sim_grm_20k/data.csv',
+    gzip: false,
+    options: { fileName: 'data.csv', model: 'grm', D: 1, quadrature: 61, tol: 1e-4, se: false },
+    defaultRuns: 5,
+    targetMs: 1500,
+  },
 ];
 
 /**
  * The cases a selector asks for: a comma-separated list of case names or aliases ("10k" is the
- * 10k fit without SEs, "10k-se" with them, "10k-m2" with M2, "100k"); empty or "all" = every case.
+ * 10k fit without SEs, "10k-se" with them, "10k-m2" with M2, "100k", "grm"); empty or "all" =
+ * every case.
  */
 export function selectCases(selector) {
   const wanted = String(selector ?? '')

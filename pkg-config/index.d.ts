@@ -101,12 +101,31 @@ export interface ItemAnalysisResult {
 /** Classical item analysis of a response file. Throws PacerError on bad input. */
 export function analyzeItems(bytes: FileBytes, options?: ItemAnalysisOptions): ItemAnalysisResult;
 
-export type IrtModel = 'rasch' | '1pl' | '2pl' | '3pl' | '4pl';
+/** The model of one item. */
+export type ItemModel = 'rasch' | '1pl' | '2pl' | '3pl' | '4pl' | 'grm' | 'gpcm' | 'pcm' | 'rsm';
+/** The model of a calibration: one model for every item, or "mixed" (per item). */
+export type IrtModel = ItemModel | 'mixed';
 
 export interface IrtOptions {
   fileName?: string;
-  /** Default "2pl". The Rasch model fixes slopes at 1 and estimates the latent variance. */
+  /**
+   * Default "2pl". The Rasch, partial credit and rating scale models fix slopes at 1 and
+   * estimate the latent variance. "mixed": items with any score above 1 get polytomousModel,
+   * the others binaryModel; itemModels overrides.
+   */
   model?: IrtModel;
+  /** Under "mixed", the model of items with scores above 1 (default "grm"). */
+  polytomousModel?: 'grm' | 'gpcm' | 'pcm' | 'rsm';
+  /** Under "mixed", the model of 0/1 items (default "2pl"). */
+  binaryModel?: 'rasch' | '1pl' | '2pl' | '3pl' | '4pl';
+  /** Per-item models by item name (what an item-model file holds), overriding model. */
+  itemModels?: Record<string, ItemModel>;
+  /** Multiple-group calibration by the file's "group" column. */
+  multigroup?: boolean;
+  /** The reference group, latent N(0, 1) (default: the group of the first row). */
+  referenceGroup?: string;
+  /** Items constrained equal across groups (default: all); the others are estimated per group. */
+  anchors?: string[];
   /** Quadrature nodes: default 61 (rectangular on [-6, 6], as mirt) or 21 with gaussHermite. */
   quadrature?: number;
   gaussHermite?: boolean;
@@ -132,17 +151,30 @@ export interface IrtProgress {
 
 export interface IrtItemEstimate {
   item: string;
-  model: IrtModel;
+  /** The group the estimates are for (items estimated per group); null when common to all. */
+  group: string | null;
+  model: ItemModel;
+  /** Number of categories K (2 for 0/1 items). */
+  categories: number;
+  /** The observed score of each category 0..K-1. */
+  scores: number[];
   a1: number;
-  d: number;
-  g: number;
-  u: number;
+  /** 0/1 items only (null for polytomous items), as g, u, b and c. */
+  d: number | null;
+  g: number | null;
+  u: number | null;
   /** a1 / D */
   a: number;
   /** -d / a1 */
-  b: number;
+  b: number | null;
   /** = g */
-  c: number;
+  c: number | null;
+  /** d_1..d_{K-1} (mirt's slope-intercept form; [d] for 0/1 items). */
+  intercepts: number[];
+  /** IRT form: graded boundaries -d_k/a1, (G)PCM step parameters, RSM shared thresholds; [b] for 0/1 items. */
+  thresholds: number[];
+  /** b for 0/1 items, the mean threshold for graded and partial credit items, delta for rating scale items. */
+  location: number;
   /** Parameters at a bound of their range, e.g. ["g"]. */
   on_bound: string[];
   se_a1: number | null;
@@ -152,6 +184,20 @@ export interface IrtItemEstimate {
   se_a: number | null;
   se_b: number | null;
   se_c: number | null;
+  /** Empty when SEs were not requested. */
+  se_intercepts: (number | null)[];
+  se_thresholds: (number | null)[];
+  se_location: number | null;
+}
+
+export interface IrtGroupEstimate {
+  group: string;
+  n: number;
+  reference: boolean;
+  mean: number;
+  variance: number;
+  se_mean: number | null;
+  se_variance: number | null;
 }
 
 export interface IrtCalibrationResult {
@@ -160,6 +206,12 @@ export interface IrtCalibrationResult {
   file: string;
   options: {
     model: IrtModel;
+    polytomous_model: ItemModel;
+    binary_model: ItemModel;
+    item_models: Record<string, ItemModel>;
+    multigroup: boolean;
+    reference_group: string | null;
+    anchors: string[] | null;
     quadrature_rule: 'rectangular' | 'gauss-hermite';
     quadrature_nodes: number | null;
     D: number;
@@ -168,6 +220,7 @@ export interface IrtCalibrationResult {
     acceleration: 'none' | 'squarem';
     guessing_prior: { alpha: number; beta: number } | null;
     se: boolean;
+    m2_max_items: number;
   };
   quadrature: { rule: 'rectangular' | 'gauss-hermite'; nodes: number[]; weights: number[] };
   n_persons: number;
@@ -175,6 +228,8 @@ export interface IrtCalibrationResult {
   n_patterns: number;
   items: IrtItemEstimate[];
   latent: { mean: number; variance: number; variance_estimated: boolean; se_variance: number | null };
+  /** Each group's latent distribution (multiple-group calibrations; empty otherwise). */
+  groups: IrtGroupEstimate[];
   loglik: number;
   npar: number;
   aic: number;
@@ -195,7 +250,10 @@ export interface IrtCalibrationResult {
   infit_outfit: { item: string; n: number; outfit: number; z_outfit: number; infit: number; z_infit: number }[];
   curves: {
     theta: number[];
+    /** Expected item score E[X | theta] in categories 0..K-1 (P(X = 1) for 0/1 items). */
     icc: number[][];
+    /** P(X = k | theta), per item, per category. */
+    category_curves: number[][][];
     item_information: number[][];
     test_information: number[];
     test_se: (number | null)[];

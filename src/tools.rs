@@ -245,10 +245,7 @@ pub fn irt_table_csv(result: &IrtCalibration) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
         "item",
-        "group",
         "model",
-        "categories",
-        "scores",
         "a1",
         "d",
         "g",
@@ -256,9 +253,6 @@ pub fn irt_table_csv(result: &IrtCalibration) -> String {
         "a",
         "b",
         "c",
-        "intercepts",
-        "thresholds",
-        "location",
         "se_a1",
         "se_d",
         "se_g",
@@ -266,10 +260,16 @@ pub fn irt_table_csv(result: &IrtCalibration) -> String {
         "se_a",
         "se_b",
         "se_c",
+        "on_bound",
+        "group",
+        "categories",
+        "scores",
+        "intercepts",
+        "thresholds",
+        "location",
         "se_intercepts",
         "se_thresholds",
         "se_location",
-        "on_bound",
     ];
     let num = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
     let list = |v: &[f64]| v.iter().map(f64::to_string).collect::<Vec<_>>().join(";");
@@ -278,14 +278,7 @@ pub fn irt_table_csv(result: &IrtCalibration) -> String {
     for it in &result.items {
         let _ = w.write_record([
             it.item.clone(),
-            it.group.clone().unwrap_or_default(),
             it.model.to_string(),
-            it.categories.to_string(),
-            it.scores
-                .iter()
-                .map(u8::to_string)
-                .collect::<Vec<_>>()
-                .join(";"),
             it.a1.to_string(),
             num(it.d),
             num(it.g),
@@ -293,9 +286,6 @@ pub fn irt_table_csv(result: &IrtCalibration) -> String {
             it.a.to_string(),
             num(it.b),
             num(it.c),
-            list(&it.intercepts),
-            list(&it.thresholds),
-            it.location.to_string(),
             num(it.se_a1),
             num(it.se_d),
             num(it.se_g),
@@ -303,10 +293,20 @@ pub fn irt_table_csv(result: &IrtCalibration) -> String {
             num(it.se_a),
             num(it.se_b),
             num(it.se_c),
+            it.on_bound.join(";"),
+            it.group.clone().unwrap_or_default(),
+            it.categories.to_string(),
+            it.scores
+                .iter()
+                .map(u8::to_string)
+                .collect::<Vec<_>>()
+                .join(";"),
+            list(&it.intercepts),
+            list(&it.thresholds),
+            it.location.to_string(),
             opt_list(&it.se_intercepts),
             opt_list(&it.se_thresholds),
             num(it.se_location),
-            it.on_bound.join(";"),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

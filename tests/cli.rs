@@ -114,3 +114,74 @@ fn irt_json_and_csv() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("0/1"));
 }
+
+#[test]
+fn irt_polytomous_models_and_item_model_file() {
+    let science = fixture("Science/data.csv");
+    let out = pacer(&[
+        "irt",
+        science.to_str().unwrap(),
+        "--model",
+        "grm",
+        "--D",
+        "1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["items"][0]["model"], "grm");
+    assert_close(
+        "GRM logLik",
+        v["loglik"].as_f64().unwrap(),
+        -1608.8695,
+        1e-3,
+    );
+    assert_eq!(v["m2"]["statistic"], "C2");
+    // An item-model file makes two items partial credit items under the graded default.
+    let dir = std::env::temp_dir().join(format!("pacer-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let models = dir.join("models.csv");
+    std::fs::write(&models, "item,model\nWork,gpcm\nFuture,GPCM\n").unwrap();
+    let out = pacer(&[
+        "irt",
+        science.to_str().unwrap(),
+        "--model",
+        "mixed",
+        "--item-models",
+        models.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert!(rows[0].starts_with("item,model,a1,d,g,u,a,b,c,"), "{text}");
+    assert!(
+        rows[1].starts_with("Comfort,grm,") && rows[2].starts_with("Work,gpcm,"),
+        "{text}"
+    );
+    // A bad model name in the file is an error naming the file and the row.
+    std::fs::write(&models, "item,model\nWork,graded\n").unwrap();
+    let out = pacer(&[
+        "irt",
+        science.to_str().unwrap(),
+        "--model",
+        "mixed",
+        "--item-models",
+        models.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("models.csv") && err.contains("graded"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

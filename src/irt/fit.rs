@@ -6,7 +6,7 @@
 //! of the sample margins (`Ξ_AB = π_{A∪B} − π_A π_B` for item sets A, B), the statistic is
 //! `M2 = N e' C e` with `C = Ξ⁻¹ − Ξ⁻¹Δ(Δ'Ξ⁻¹Δ)⁻¹Δ'Ξ⁻¹`, on `m − npar` degrees of freedom
 //! (m = J + J(J−1)/2). Model-implied moments are quadrature sums over the latent distribution.
-//! `RMSEA2 = √(max(M2 − df, 0) / (N df))`; SRMSR is the root mean square of the differences
+//! `RMSEA2 = √(max(M2 − df, 0) / (df (N − 1)))` (as mirt); SRMSR is the root mean square of the differences
 //! between observed and model-implied inter-item correlations (Maydeu-Olivares, 2013).
 
 use super::dichotomous::{DichotomousModel, ItemParams};
@@ -16,9 +16,12 @@ use faer::{get_global_parallelism, Accum, Mat};
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
-/// M2 and the indices derived from it.
+/// M2 (or its polytomous versions) and the indices derived from it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct M2 {
+    /// Which statistic: `"M2"` (0/1 items), `"M2*"` (polytomous: item means and cross-products)
+    /// or `"C2"` (category proportions and cross-products), see [`super::fit_polytomous`].
+    pub statistic: &'static str,
     /// The statistic.
     pub m2: f64,
     /// Degrees of freedom, m − npar.
@@ -189,8 +192,43 @@ pub fn m2(
             }
         }
     }
-    // With Ξ = L Lᵀ and Z = L⁻¹[e Δ] = [z Z_Δ]: e'Ξ⁻¹e = z'z, c = Δ'Ξ⁻¹e = Z_Δ'z and
-    // B = Δ'Ξ⁻¹Δ = Z_Δ'Z_Δ.
+    let (stat, df, p, rmsea) = quadratic_form_statistic(xi, rhs, n, npar)?;
+    // SRMSR from the correlations implied by the margins.
+    let corr =
+        |pj: f64, pl: f64, pjl: f64| (pjl - pj * pl) / (pj * (1.0 - pj) * pl * (1.0 - pl)).sqrt();
+    let ss: f64 = pairs
+        .iter()
+        .enumerate()
+        .map(|(i, &(j, l))| {
+            (corr(obs[j], obs[l], obs[k + i]) - corr(pi[j], pi[l], pi[k + i])).powi(2)
+        })
+        .sum();
+    let srmsr = (ss / pairs.len() as f64).sqrt();
+    Some(M2 {
+        statistic: "M2",
+        m2: stat,
+        df,
+        p,
+        rmsea,
+        srmsr,
+    })
+}
+
+/// The statistic `N e' C e` with `C = Ξ⁻¹ − Ξ⁻¹Δ(Δ'Ξ⁻¹Δ)⁻¹Δ'Ξ⁻¹` from Ξ (m x m) and the right-hand
+/// sides `[e Δ]` (m x (1 + npar)): with `Ξ = L Lᵀ` and `Z = L⁻¹[e Δ] = [z Z_Δ]`, `e'Ξ⁻¹e = z'z`,
+/// `c = Δ'Ξ⁻¹e = Z_Δ'z` and `B = Δ'Ξ⁻¹Δ = Z_Δ'Z_Δ`, so the statistic is `N (z'z − c'B⁻¹c)`.
+/// Returns (statistic, df = m − npar, upper-tail chi-square p, RMSEA = √(max(stat − df, 0)/(df (N − 1)))),
+/// or None when there are no degrees of freedom or a matrix is singular.
+pub(super) fn quadratic_form_statistic(
+    xi: Mat<f64>,
+    rhs: Mat<f64>,
+    n: usize,
+    npar: usize,
+) -> Option<(f64, usize, f64, f64)> {
+    let m = xi.nrows();
+    if m <= npar {
+        return None;
+    }
     let z = cholesky_whiten(xi, rhs)?;
     let gram = z.transpose() * &z;
     let quad = gram[(0, 0)];
@@ -205,25 +243,8 @@ pub fn m2(
     let p = ChiSquared::new(df as f64)
         .map(|d| 1.0 - d.cdf(stat.max(0.0)))
         .unwrap_or(f64::NAN);
-    let rmsea = ((stat - df as f64).max(0.0) / (n as f64 * df as f64)).sqrt();
-    // SRMSR from the correlations implied by the margins.
-    let corr =
-        |pj: f64, pl: f64, pjl: f64| (pjl - pj * pl) / (pj * (1.0 - pj) * pl * (1.0 - pl)).sqrt();
-    let ss: f64 = pairs
-        .iter()
-        .enumerate()
-        .map(|(i, &(j, l))| {
-            (corr(obs[j], obs[l], obs[k + i]) - corr(pi[j], pi[l], pi[k + i])).powi(2)
-        })
-        .sum();
-    let srmsr = (ss / pairs.len() as f64).sqrt();
-    Some(M2 {
-        m2: stat,
-        df,
-        p,
-        rmsea,
-        srmsr,
-    })
+    let rmsea = ((stat - df as f64).max(0.0) / ((n as f64 - 1.0) * df as f64)).sqrt();
+    Some((stat, df, p, rmsea))
 }
 
 /// Orlando & Thissen's (2000) S-X2 item-fit statistic for one item.

@@ -217,6 +217,55 @@ fn information(em: &mut BinaryEm<'_>) -> Vec<f64> {
     reduced
 }
 
+/// A model whose marginal log-likelihood gradient can be evaluated at any parameters: what
+/// [`observed_information_by_differences`] needs.
+pub trait ScoreFunction {
+    /// The free parameters on the scale the standard errors use.
+    fn internal_parameters(&self) -> Vec<f64>;
+    /// Sets them (without checks).
+    fn set_internal_parameters(&mut self, v: &[f64]);
+    /// Runs the E-step at the current parameters, so that [`Self::gradient`] is current.
+    fn refresh(&mut self);
+    /// Gradient of the marginal log-likelihood at the parameters of the last E-step, by
+    /// Fisher's identity (the gradient of the expected complete-data log-likelihood).
+    fn gradient(&self) -> Vec<f64>;
+}
+
+/// The observed information matrix (negative Hessian of the marginal log-likelihood) in the
+/// internal parameterisation, by central differences of the analytic gradient with steps
+/// `h = 1e-4 · max(1, |β|)`, symmetrised: 2·npar E-steps. Leaves the parameters and expected
+/// counts as they were.
+pub fn observed_information_by_differences(m: &mut dyn ScoreFunction) -> Vec<f64> {
+    let base = m.internal_parameters();
+    let n = base.len();
+    let mut info = vec![0.0; n * n];
+    for i in 0..n {
+        let h = 1e-4 * base[i].abs().max(1.0);
+        let mut v = base.clone();
+        v[i] = base[i] + h;
+        m.set_internal_parameters(&v);
+        m.refresh();
+        let gp = m.gradient();
+        v[i] = base[i] - h;
+        m.set_internal_parameters(&v);
+        m.refresh();
+        let gm = m.gradient();
+        for k in 0..n {
+            info[k * n + i] = -(gp[k] - gm[k]) / (2.0 * h);
+        }
+    }
+    for i in 0..n {
+        for k in 0..i {
+            let v = 0.5 * (info[i * n + k] + info[k * n + i]);
+            info[i * n + k] = v;
+            info[k * n + i] = v;
+        }
+    }
+    m.set_internal_parameters(&base);
+    m.refresh();
+    info
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,53 +321,4 @@ mod tests {
             }
         }
     }
-}
-
-/// A model whose marginal log-likelihood gradient can be evaluated at any parameters: what
-/// [`observed_information_by_differences`] needs.
-pub trait ScoreFunction {
-    /// The free parameters on the scale the standard errors use.
-    fn internal_parameters(&self) -> Vec<f64>;
-    /// Sets them (without checks).
-    fn set_internal_parameters(&mut self, v: &[f64]);
-    /// Runs the E-step at the current parameters, so that [`Self::gradient`] is current.
-    fn refresh(&mut self);
-    /// Gradient of the marginal log-likelihood at the parameters of the last E-step, by
-    /// Fisher's identity (the gradient of the expected complete-data log-likelihood).
-    fn gradient(&self) -> Vec<f64>;
-}
-
-/// The observed information matrix (negative Hessian of the marginal log-likelihood) in the
-/// internal parameterisation, by central differences of the analytic gradient with steps
-/// `h = 1e-4 · max(1, |β|)`, symmetrised: 2·npar E-steps. Leaves the parameters and expected
-/// counts as they were.
-pub fn observed_information_by_differences(m: &mut dyn ScoreFunction) -> Vec<f64> {
-    let base = m.internal_parameters();
-    let n = base.len();
-    let mut info = vec![0.0; n * n];
-    for i in 0..n {
-        let h = 1e-4 * base[i].abs().max(1.0);
-        let mut v = base.clone();
-        v[i] = base[i] + h;
-        m.set_internal_parameters(&v);
-        m.refresh();
-        let gp = m.gradient();
-        v[i] = base[i] - h;
-        m.set_internal_parameters(&v);
-        m.refresh();
-        let gm = m.gradient();
-        for k in 0..n {
-            info[k * n + i] = -(gp[k] - gm[k]) / (2.0 * h);
-        }
-    }
-    for i in 0..n {
-        for k in 0..i {
-            let v = 0.5 * (info[i * n + k] + info[k * n + i]);
-            info[i * n + k] = v;
-            info[k * n + i] = v;
-        }
-    }
-    m.set_internal_parameters(&base);
-    m.refresh();
-    info
 }

@@ -522,7 +522,7 @@ impl<'a> ItemEm<'a> {
             i = n;
         }
         let mut items = self.items.clone();
-        for (j, it) in items.iter_mut().enumerate() {
+        for it in items.iter_mut() {
             if it.model.common_slope() {
                 continue;
             }
@@ -540,7 +540,7 @@ impl<'a> ItemEm<'a> {
                     v[i]
                 };
                 i += 1;
-                if !(it.g > 0.0 && it.g < 0.5) && !logit_asymptotes {
+                if !logit_asymptotes && (it.g <= 0.0 || it.g >= 0.5) {
                     return false;
                 }
             }
@@ -551,11 +551,10 @@ impl<'a> ItemEm<'a> {
                     v[i]
                 };
                 i += 1;
-                if !(it.u > 0.5 && it.u < 1.0) && !logit_asymptotes {
+                if !logit_asymptotes && (it.u <= 0.5 || it.u >= 1.0) {
                     return false;
                 }
             }
-            debug_assert!(j < self.items.len());
         }
         let mut groups = self.groups.clone();
         for g in groups.iter_mut().filter(|g| g.free) {

@@ -14,6 +14,7 @@
 //!   parameters; every other item is split into one item per group, answered only by that
 //!   group's examinees (missing for the others), so its parameters are estimated per group.
 
+use super::fit_polytomous;
 use super::information::{observed_information_by_differences, ScoreFunction};
 use super::item_em::{GroupLatent, ItemEm};
 use super::patterns::Patterns;
@@ -668,10 +669,42 @@ pub(super) fn calibrate_general(
         .collect();
     let curves = Curves::of_items(&reported);
     let n = data.n_persons() as f64;
-    let fit_note = Some(
-        "M2 and S-X2 are computed for tests of 0/1 items under one model; this calibration (polytomous, mixed-format or multiple-group) has no limited-information or item fit statistics yet."
-            .to_string(),
-    );
+    let k = items.len();
+    let complete = !codes.contains(&MISSING);
+    let (m2, fit_note) = if options.multigroup {
+        (
+            None,
+            Some("M2 is not computed for multiple-group calibrations.".to_string()),
+        )
+    } else if !complete {
+        (None, Some("M2 needs complete data: with missing responses the observed bivariate margins are not comparable across item pairs, so it is not computed.".to_string()))
+    } else if k > options.m2_max_items {
+        (None, Some(format!("M2 is computed for tests of up to {} items (option m2-max-items); this test has {k}. Raise the limit to compute it.", options.m2_max_items)))
+    } else {
+        let beta = em.internal_parameters();
+        let nodes = em.nodes.clone();
+        let weights = em.prior[0].clone();
+        let fitted = em.items.clone();
+        let mut at = |v: &[f64]| {
+            em.set_internal_parameters(v);
+            em.items.clone()
+        };
+        let m2 = fit_polytomous::m2_polytomous(
+            &codes,
+            data.n_persons(),
+            &fitted,
+            &nodes,
+            &weights,
+            &beta,
+            &mut at,
+            fit_polytomous::Margins::Auto,
+        );
+        em.set_internal_parameters(&beta);
+        match m2 {
+            Some(m) => (Some(m), None),
+            None => (None, Some("Neither M2* nor C2 has degrees of freedom for this model and number of items (or their matrices are singular).".to_string())),
+        }
+    };
     Ok(IrtCalibration {
         tool: "irt_calibration",
         engine: EngineInfo::current(),
@@ -695,7 +728,7 @@ pub(super) fn calibrate_general(
         last_change: report.last_change,
         loglik_trace: report.loglik_trace,
         se_method: options.se.then_some("observed information: central differences of the analytic gradient of the marginal log-likelihood (Fisher's identity), inverted over the parameters not on a bound"),
-        m2: None,
+        m2,
         fit_note,
         item_fit: Vec::new(),
         infit_outfit: Vec::new(),

@@ -13,6 +13,7 @@ mod binary_em;
 pub mod dichotomous;
 mod estep;
 pub mod fit;
+pub mod fit_polytomous;
 mod information;
 mod item_em;
 pub mod mean_square_fit;
