@@ -60,7 +60,7 @@ export const CASES = [
     aliases: ['grm', '20k'],
     path: 'tests/fixtures/sim_grm_20k/data.csv',
     gzip: false,
-    options: { fileName: 'data.csv', model: 'grm', D: 1, quadrature: 61, tol: 1e-4, se: false },
+    options: { fileName: 'data.csv', model: 'grm', D: 1, quadrature: 61, tol: 1e-4, se: false, m2MaxItems: 0 },
     defaultRuns: 5,
     targetMs: 1500,
   },

@@ -40,6 +40,7 @@ fn bench(c: &mut Criterion) {
     let grm_data = read_responses(&std::fs::read(path).unwrap(), "sim_grm_20k.csv").unwrap();
     let mut grm = IrtOptions::new(IrtModel::Grm);
     grm.d_constant = 1.0;
+    grm.m2_max_items = 0;
     group.bench_function("grm_20000x30_5cat_61nodes", |b| {
         b.iter(|| calibrate(&grm_data, &grm, &mut |_| Control::Continue).unwrap())
     });

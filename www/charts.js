@@ -1,5 +1,7 @@
 // Chart helpers on top of the vendored Apache ECharts (global `echarts`,
-// loaded as a classic script by index.html).
+// loaded as a classic script by index.html): item scatter, score
+// distribution, item curves against θ (characteristic, expected score,
+// information), category response curves, test information.
 //
 // CSP note: the page has `style-src 'self'` without 'unsafe-inline'. ECharts
 // sets styles through the CSSOM (element.style), which CSP allows; the only
@@ -283,6 +285,24 @@ export function renderItemCurves(container, { theta, lines, yName, yMin, yMax, d
       emphasis: { focus: 'series' },
       data: finiteOrGap(line.values).map((v, k) => [theta[k], v]),
     })),
+  });
+}
+
+/**
+ * Category response curves of one item: P(X = k | θ) for each category k,
+ * one line per category, named after the category's observed score
+ * ("score 1", "score 2", ...).
+ * @param {HTMLElement} container
+ * @param {{theta: number[], scores: number[], curves: number[][]}} spec
+ *        curves[k] holds the probabilities of category k at each θ
+ */
+export function renderCategoryCurves(container, { theta, scores, curves }) {
+  return renderItemCurves(container, {
+    theta,
+    lines: curves.map((values, k) => ({ name: `score ${scores[k] ?? k}`, values })),
+    yName: 'Probability',
+    yMin: 0,
+    yMax: 1,
   });
 }
 

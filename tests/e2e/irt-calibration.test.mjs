@@ -274,3 +274,233 @@ test('irt calibration: Rasch on LSAT7 shows infit and outfit per item', { timeou
     assertCleanLog(log, site.origin);
   }),
 );
+
+/** A reference CSV of mirt's (item, parameters...) as [{item, ...numbers}]. */
+async function mirtTable(file) {
+  const { header, rows } = await readCsvFile(path.join(REPO_ROOT, 'tests/fixtures', file));
+  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, i === 0 ? r[i] : Number(r[i])])));
+}
+
+/** The number of series in the ECharts chart `id`, and their names. */
+function chartSeries(page, id) {
+  return page.evaluate(
+    (chartId) => globalThis.echarts.getInstanceByDom(document.getElementById(chartId)).getOption().series.map((s) => s.name),
+    id,
+  );
+}
+
+test('irt calibration: GRM on Science as mirt, thresholds in the table, category response curves, score hint', { timeout: 180_000 }, () =>
+  inNewContext(site.browser, 'irt-grm', async (page, log) => {
+    const { origin, tmp } = site;
+    // mirt 1.45.1, mirt(Science, 1, itemtype = 'graded') at a tight tolerance (tests/fixtures/Science/).
+    const slopeInt = await mirtTable('Science/mirt_GRM_tight_pars_slopeint.csv');
+    const irt = await mirtTable('Science/mirt_GRM_tight_pars_irt.csv');
+    await page.goto(`${origin}/#/irt-calibration`);
+    await page.locator('#irt-file-input').waitFor({ state: 'attached' });
+
+    // Items scored 1 to 4 under the default 2PL: the page says so (and offers Mixed) before anything runs.
+    await page.setInputFiles('#irt-file-input', path.join(REPO_ROOT, 'tests/fixtures/Science/data.csv'));
+    await page.locator('#irt-current-file', { hasText: 'data.csv' }).waitFor();
+    const hint = page.locator('#irt-score-hint');
+    await hint.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await hint.textContent(), /4 items with scores above 1 \(Comfort, Work, Future, Benefit\)/);
+    await page.click('#irt-use-mixed');
+    assert.equal(await page.locator('#irt-model-mixed').isChecked(), true, 'Use Mixed selects Mixed');
+    assert.equal(await page.locator('#irt-poly-model').isDisabled(), false, 'the Mixed selects are enabled under Mixed');
+    assert.equal(await page.locator('#irt-poly-model').inputValue(), 'grm');
+    assert.equal(await page.locator('#irt-binary-model').inputValue(), '2pl');
+    assert.equal(await hint.isVisible(), false, 'the hint is gone once a model for rated items is chosen');
+
+    // GRM with mirt's settings.
+    await page.check('#irt-model-grm');
+    assert.equal(await page.locator('#irt-poly-model').isDisabled(), true, 'the Mixed selects are for Mixed only');
+    await page.check('#irt-d-1');
+    await page.fill('#irt-tol', '1e-6');
+    await page.click('#irt-run');
+    await page.locator('#irt-results #irt-loglik').waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('#irt-status').textContent(), /Calibrated data\.csv: GRM, converged/);
+    assert.ok(Math.abs((await readNumber(page, '#irt-loglik')) - -1608.8695) < 2e-3, 'log-likelihood as mirt');
+    assert.equal(await page.locator('#irt-npar').textContent(), '16');
+    // Limited-information fit (M2* or C2 for rated items), or the engine's note on why there is none.
+    if (await page.locator('#irt-m2').count()) assert.ok((await readNumber(page, '#irt-m2')) > 0, 'a fit statistic');
+    else assert.match(await page.locator('#irt-fit-note').textContent(), /^Model fit: .*M2/);
+
+    // The table: intercepts d1..d3 and thresholds b1..b3 (with SEs) and the location, as mirt.
+    const keys = await page.locator('#irt-item-table thead th').evaluateAll((ths) => ths.map((th) => th.dataset.key));
+    for (const key of ['item', 'scores', 'a1', 'se_a1', 'd1', 'se_d1', 'd2', 'd3', 'a', 'b1', 'se_b1', 'b2', 'b3', 'se_b3', 'location', 'se_location', 'on_bound']) {
+      assert.ok(keys.includes(key), `the item table has a ${key} column (${keys.join(', ')})`);
+    }
+    for (const key of ['d', 'b', 'group', 'model']) assert.ok(!keys.includes(key), `no ${key} column in a GRM table`);
+    const table = await readItemTable(page);
+    assert.deepEqual(table.map((r) => r.item), ['Comfort', 'Work', 'Future', 'Benefit']);
+    assert.equal(table[0].scores, '1, 2, 3, 4');
+    assert.ok(Math.abs(table[0].a1 - 1.0406) < 2e-3, `Comfort a1 ${table[0].a1} vs mirt 1.0406`);
+    table.forEach((row, j) => {
+      assert.ok(Math.abs(row.a1 - slopeInt[j].a1) < 2e-3, `${row.item} a1 ${row.a1} vs mirt ${slopeInt[j].a1}`);
+      for (const k of [1, 2, 3]) {
+        assert.ok(Math.abs(row[`d${k}`] - slopeInt[j][`d${k}`]) < 5e-3, `${row.item} d${k} ${row[`d${k}`]} vs mirt ${slopeInt[j][`d${k}`]}`);
+        assert.ok(Math.abs(row[`b${k}`] - irt[j][`b${k}`]) < 1e-2, `${row.item} b${k} ${row[`b${k}`]} vs mirt ${irt[j][`b${k}`]}`);
+        assert.ok(row[`se_b${k}`] > 0, `${row.item} has an SE of b${k}`);
+      }
+      assert.ok(Math.abs(row.location - (irt[j].b1 + irt[j].b2 + irt[j].b3) / 3) < 1e-2, `${row.item} location`);
+    });
+    const comfortCells = await page.locator('#irt-item-table tbody tr:first-child > *').allTextContents();
+    for (const text of ['1.041', '-4.67', '-2.53', '1.40']) {
+      assert.ok(comfortCells.some((c) => c.startsWith(text)), `Comfort's row shows ${text} (${comfortCells.join(' | ')})`);
+    }
+
+    // Curves: expected scores (0 to K - 1) of all items; the category curves of the first item, then of the chosen one.
+    for (const id of ['irt-chart-icc', 'irt-chart-categories', 'irt-chart-info', 'irt-chart-test']) await page.locator(`#${id} canvas`).waitFor();
+    assert.equal((await chartSeries(page, 'irt-chart-icc')).length, 4);
+    const yAxis = await page.evaluate(() => globalThis.echarts.getInstanceByDom(document.getElementById('irt-chart-icc')).getOption().yAxis[0]);
+    assert.equal(yAxis.name, 'Expected score');
+    assert.equal(yAxis.max, 3);
+    assert.deepEqual(await chartSeries(page, 'irt-chart-categories'), ['score 1', 'score 2', 'score 3', 'score 4']);
+    assert.match(await page.locator('#irt-chart-categories').getAttribute('aria-label'), /Comfort/);
+    await page.selectOption('#irt-curve-item', { label: 'Future' });
+    assert.equal((await chartSeries(page, 'irt-chart-icc')).length, 1);
+    assert.deepEqual(await chartSeries(page, 'irt-chart-categories'), ['score 1', 'score 2', 'score 3', 'score 4']);
+    assert.match(await page.locator('#irt-chart-categories').getAttribute('aria-label'), /Future/);
+    assert.match(await page.locator('#irt-chart-categories').locator('xpath=..').locator('.chart-figure__title').textContent(), /Future/);
+    // Probabilities of the categories at one θ sum to 1 (the engine's curves, drawn as they are).
+    const sum = await page.evaluate(() =>
+      globalThis.echarts
+        .getInstanceByDom(document.getElementById('irt-chart-categories'))
+        .getOption()
+        .series.reduce((total, s) => total + s.data[40][1], 0),
+    );
+    assert.ok(Math.abs(sum - 1) < 1e-9, `the category probabilities sum to 1 (${sum})`);
+    const png = await saveDownload(page, 'button[data-chart="irt-chart-categories"]', path.join(tmp, 'categories.png'));
+    assert.equal(png.suggestedFilename(), 'data-irt-grm-categories.png');
+
+    // The CSV keeps the engine's fields: lists joined with ';'.
+    const csvPath = path.join(tmp, 'grm.csv');
+    await saveDownload(page, '#irt-download-csv', csvPath);
+    const { header, rows } = await readCsvFile(csvPath);
+    for (const field of ['item', 'model', 'a1', 'categories', 'scores', 'intercepts', 'thresholds', 'location', 'se_intercepts', 'se_thresholds']) {
+      assert.ok(header.includes(field), `CSV header should include ${field}: ${header.join(',')}`);
+    }
+    assert.equal(rows[0][header.indexOf('model')], 'grm');
+    assert.equal(rows[0][header.indexOf('scores')], '1;2;3;4');
+    assert.deepEqual(rows[0][header.indexOf('thresholds')].split(';').map(Number), [table[0].b1, table[0].b2, table[0].b3]);
+
+    // The bundled rating-scale sample runs with GRM even when a 0/1 model is selected.
+    await page.check('#irt-model-2pl');
+    await page.click('#irt-run-sample-poly');
+    await page.locator('#irt-status', { hasText: 'Calibrated Science.csv: GRM' }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('#irt-model-grm').isChecked(), true);
+
+    assertCleanLog(log, origin);
+  }),
+);
+
+/**
+ * Two groups (A: N(0, 1), B: N(0.5, 1)) answering four 0/1 items (2PL) and
+ * two items scored 0 to 3 (graded), with a fixed-seed generator.
+ */
+function mixedGroupResponses(perGroup) {
+  let s = 2468;
+  const uniform = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const logistic = (x) => 1 / (1 + Math.exp(-x));
+  const binary = [[1.2, 0.5], [0.8, -0.3], [1.5, 0], [1.0, 0.8]];
+  const graded = [[1.3, [2, 0, -2]], [0.9, [1.5, 0.2, -1.2]]];
+  const lines = ['group,b1,b2,b3,b4,p1,p2'];
+  for (let p = 0; p < 2 * perGroup; p++) {
+    const group = p % 2 === 0 ? 'A' : 'B';
+    const theta = (group === 'B' ? 0.5 : 0) + normal();
+    const zeroOne = binary.map(([a, d]) => (uniform() < logistic(a * theta + d) ? 1 : 0));
+    const scored = graded.map(([a, ds]) => {
+      const u = uniform();
+      return ds.filter((d) => u < logistic(a * theta + d)).length;
+    });
+    lines.push([group, ...zeroOne, ...scored].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+test('irt calibration: mixed format, a per-item model file, two groups with anchors', { timeout: 180_000 }, () =>
+  inNewContext(site.browser, 'irt-mixed-groups', async (page, log) => {
+    const { origin, tmp } = site;
+    await page.goto(`${origin}/#/irt-calibration`);
+    await page.locator('#irt-file-input').waitFor({ state: 'attached' });
+    const data = path.join(tmp, 'two-groups.csv');
+    await writeFile(data, mixedGroupResponses(500));
+    await page.setInputFiles('#irt-file-input', data);
+    await page.locator('#irt-current-file', { hasText: 'two-groups.csv' }).waitFor();
+    await page.locator('#irt-score-hint', { hasText: 'p1, p2' }).waitFor({ timeout: 30_000 });
+    await page.check('#irt-model-mixed');
+
+    // A bad item-model file is reported beside its input and stops the run.
+    const models = path.join(tmp, 'models.csv');
+    await writeFile(models, 'item,kind\np2,gpcm\n');
+    await page.setInputFiles('#irt-item-models-input', models);
+    const modelsError = page.locator('#irt-item-models-input-error');
+    await modelsError.waitFor({ state: 'visible' });
+    assert.match(await modelsError.textContent(), /models\.csv.*item and model/);
+    await page.click('#irt-run');
+    await page.locator('#irt-status', { hasText: 'Please correct the highlighted options' }).waitFor();
+    assert.equal(await modelsError.isVisible(), true);
+    await writeFile(models, 'item,model\np2,graded\n');
+    await page.setInputFiles('#irt-item-models-input', models);
+    await page.locator('#irt-item-models-input-error', { hasText: 'row 2' }).waitFor();
+    assert.match(await modelsError.textContent(), /graded/);
+    await writeFile(models, 'Item, Model\n p2 , GPCM \n');
+    await page.setInputFiles('#irt-item-models-input', models);
+    await page.locator('#irt-item-models-current', { hasText: 'p2 GPCM' }).waitFor();
+    assert.equal(await modelsError.isVisible(), false);
+
+    // Multiple groups: an anchor the file does not have is the engine's error, shown at the field.
+    await page.check('#irt-multigroup');
+    await page.fill('#irt-reference-group', 'A');
+    await page.fill('#irt-anchors', 'b1, b2, b3, nosuchitem');
+    await page.click('#irt-run');
+    await page.locator('#irt-anchors-error', { hasText: 'nosuchitem' }).waitFor({ timeout: 60_000 });
+    assert.equal(await page.locator('#irt-anchors').getAttribute('aria-invalid'), 'true');
+
+    await page.fill('#irt-anchors', 'b1, b2, b3, p1');
+    await page.click('#irt-run');
+    await page.locator('#irt-results #irt-loglik').waitFor({ timeout: 90_000 });
+    assert.match(await page.locator('#irt-status').textContent(), /Calibrated two-groups\.csv: Mixed \(GRM and 2PL\) with per-item models, converged/);
+    // No M2 for multiple-group calibrations (yet): the engine's note says so.
+    if (!(await page.locator('#irt-m2').count())) assert.match(await page.locator('#irt-fit-note').textContent(), /M2/);
+
+    // The groups: A is the reference (0, 1), B's mean is near its 0.5.
+    const groups = await page.evaluate(() =>
+      [...document.querySelectorAll('#irt-group-table tbody tr')].map((tr) => ({
+        group: tr.dataset.group,
+        values: [...tr.querySelectorAll('td[data-value]')].map((td) => Number(td.dataset.value)),
+      })),
+    );
+    assert.deepEqual(groups.map((g) => g.group), ['A', 'B']);
+    const [meanB, seMeanB] = groups[1].values;
+    assert.ok(meanB > 0.2 && meanB < 0.8, `group B's mean ${meanB}`);
+    assert.ok(seMeanB > 0 && seMeanB < 0.2, `group B's mean has an SE (${seMeanB})`);
+    assert.match(await page.locator('#irt-group-table tbody tr:first-child th').textContent(), /A \(reference\)/);
+
+    // The items: anchors once, the others (b4, p2) once per group; each with its model.
+    const keys = await page.locator('#irt-item-table thead th').evaluateAll((ths) => ths.map((th) => th.dataset.key));
+    for (const key of ['group', 'model', 'scores', 'd1', 'd3', 'b1', 'b3', 'location']) assert.ok(keys.includes(key), `a ${key} column (${keys.join(', ')})`);
+    const table = await readItemTable(page);
+    assert.deepEqual(
+      table.map((r) => `${r.item}/${r.group}/${r.model}`),
+      ['b1/all/2PL', 'b2/all/2PL', 'b3/all/2PL', 'b4/A/2PL', 'b4/B/2PL', 'p1/all/GRM', 'p2/A/GPCM', 'p2/B/GPCM'],
+    );
+    const b1 = table[0];
+    assert.equal(b1.d2, '', 'a 0/1 item has no second intercept (blank)');
+    assert.ok(Number.isFinite(b1.d1) && Number.isFinite(b1.b1), 'a 0/1 item has d1 = d and b1 = b');
+
+    // Category curves of a chosen item of a group, and of a 0/1 item.
+    await page.locator('#irt-chart-categories canvas').waitFor();
+    await page.selectOption('#irt-curve-item', { label: 'p2 (B)' });
+    assert.deepEqual(await chartSeries(page, 'irt-chart-categories'), ['score 0', 'score 1', 'score 2', 'score 3']);
+    await page.selectOption('#irt-curve-item', { label: 'b1' });
+    assert.deepEqual(await chartSeries(page, 'irt-chart-categories'), ['score 0', 'score 1']);
+
+    // Removing the item-model file: the next run uses the Mixed rule alone.
+    await page.click('#irt-item-models-remove');
+    assert.equal(await page.locator('#irt-item-models-current').isVisible(), false);
+
+    assertCleanLog(log, origin);
+  }),
+);
