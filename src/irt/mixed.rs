@@ -20,11 +20,11 @@ use super::item_em::{GroupLatent, ItemEm};
 use super::patterns::Patterns;
 use super::polytomous::{ItemModel, PolyItem};
 use super::{
-    Covariance, Curves, GroupEstimate, IrtCalibration, IrtModel, IrtOptions, ItemEstimate, Latent,
-    Quadrature,
+    not_converged, Covariance, Curves, GroupEstimate, IrtCalibration, IrtModel, IrtOptions,
+    ItemEstimate, Latent, Quadrature,
 };
 use crate::data::{ResponseMatrix, MISSING};
-use crate::em::{run_em, Control, EmOptions, Progress, StopReason};
+use crate::em::{run_em, Control, EmOptions, Progress};
 use crate::error::{Error, ErrorCode, InputError, Result, Warning};
 use crate::EngineInfo;
 
@@ -404,18 +404,8 @@ pub(super) fn calibrate_general(
         },
         observer,
     );
-    if !report.converged {
-        warnings.push(Warning {
-            code: "not_converged".into(),
-            item: None,
-            message: format!(
-                "EM stopped after {} iterations ({}) with a largest parameter change of {:.3e}, above the tolerance {:.1e}; the estimates are not final.",
-                report.iterations,
-                match report.stop_reason { StopReason::Cancelled => "cancelled", _ => "iteration limit" },
-                report.last_change,
-                options.tolerance
-            ),
-        });
+    if let Some(w) = not_converged(&report, options.tolerance) {
+        warnings.push(w);
     }
     let loglik = em.loglik;
     let npar = em.parameters_len();

@@ -585,6 +585,24 @@ pub fn se_method(model: DichotomousModel) -> &'static str {
     }
 }
 
+/// The warning that EM stopped before converging (iteration limit or cancel), if it did.
+fn not_converged(report: &EmReport, tolerance: f64) -> Option<Warning> {
+    (!report.converged).then(|| Warning {
+        code: "not_converged".into(),
+        item: None,
+        message: format!(
+            "EM stopped after {} iterations ({}) with a largest parameter change of {:.3e}, above the tolerance {:.1e}; the estimates are not final.",
+            report.iterations,
+            match report.stop_reason {
+                StopReason::Cancelled => "cancelled",
+                _ => "iteration limit",
+            },
+            report.last_change,
+            tolerance
+        ),
+    })
+}
+
 /// Checks that the data suit a dichotomous IRT model.
 fn check_data(data: &ResponseMatrix) -> Result<()> {
     for (j, name) in data.items().iter().enumerate() {
@@ -678,18 +696,8 @@ pub fn calibrate(
     };
     let loglik = em.loglik;
     let mut warnings = Vec::new();
-    if !report.converged {
-        warnings.push(Warning {
-            code: "not_converged".into(),
-            item: None,
-            message: format!(
-                "EM stopped after {} iterations ({}) with a largest parameter change of {:.3e}, above the tolerance {:.1e}; the estimates are not final.",
-                report.iterations,
-                match report.stop_reason { StopReason::Cancelled => "cancelled", _ => "iteration limit" },
-                report.last_change,
-                options.tolerance
-            ),
-        });
+    if let Some(w) = not_converged(&report, options.tolerance) {
+        warnings.push(w);
     }
     let d_const = options.d_constant;
     let mut latent = Latent {
