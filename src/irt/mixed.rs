@@ -20,8 +20,8 @@ use super::item_em::{GroupLatent, ItemEm};
 use super::patterns::Patterns;
 use super::polytomous::{ItemModel, PolyItem};
 use super::{
-    not_converged, Covariance, Curves, GroupEstimate, IrtCalibration, IrtModel, IrtOptions,
-    ItemEstimate, Latent, Quadrature,
+    check_size, not_converged, Covariance, Curves, GroupEstimate, IrtCalibration, IrtModel,
+    IrtOptions, ItemEstimate, Latent, Quadrature, SE_BY_DIFFERENCES,
 };
 use crate::data::{ResponseMatrix, MISSING};
 use crate::em::{run_em, Control, EmOptions, Progress};
@@ -353,31 +353,10 @@ pub(super) fn calibrate_general(
     quadrature: Quadrature,
     observer: &mut dyn FnMut(&Progress) -> Control,
 ) -> Result<IrtCalibration> {
-    if data.n_items() < 2 {
-        return Err(InputError::new(
-            ErrorCode::TooFewData,
-            data.file(),
-            "an IRT calibration needs at least two items",
-        )
-        .hint("Add items to the file.")
-        .build());
-    }
+    check_size(data)?;
     let mut warnings = Vec::new();
     let groups = groups_of(data, options)?;
     let (items, codes) = engine_items(data, options, &groups, &mut warnings)?;
-    let answered_any = codes
-        .chunks_exact(items.len())
-        .filter(|r| r.iter().any(|&c| c != MISSING))
-        .count();
-    if answered_any < 2 {
-        return Err(InputError::new(
-            ErrorCode::TooFewData,
-            data.file(),
-            "fewer than two examinees answered any item",
-        )
-        .hint("Add examinees.")
-        .build());
-    }
     let patterns = Patterns::from_codes(&codes, items.len(), Some(&groups.of_person));
     let start = starting_values(&items, &codes);
     let latent: Vec<GroupLatent> = (0..groups.names.len())
@@ -717,7 +696,7 @@ pub(super) fn calibrate_general(
         iterations: report.iterations,
         last_change: report.last_change,
         loglik_trace: report.loglik_trace,
-        se_method: options.se.then_some("observed information: central differences of the analytic gradient of the marginal log-likelihood (Fisher's identity), inverted over the parameters not on a bound"),
+        se_method: options.se.then_some(SE_BY_DIFFERENCES),
         m2,
         fit_note,
         item_fit: Vec::new(),

@@ -576,10 +576,13 @@ impl Curves {
     }
 }
 
+/// `se_method` of the standard errors from differences of the gradient.
+const SE_BY_DIFFERENCES: &str = "observed information: central differences of the analytic gradient of the marginal log-likelihood (Fisher's identity), inverted over the parameters not on a bound";
+
 /// How [`calibrate`] computes standard errors for a model (reported as `se_method`).
 pub fn se_method(model: DichotomousModel) -> &'static str {
     if model.has_guessing() || model.has_upper() {
-        "observed information: central differences of the analytic gradient of the marginal log-likelihood (Fisher's identity), inverted over the parameters not on a bound"
+        SE_BY_DIFFERENCES
     } else {
         "observed information in closed form (Louis' identity: expected complete-data information minus the posterior covariance of the complete-data scores), inverted"
     }
@@ -625,6 +628,11 @@ fn check_data(data: &ResponseMatrix) -> Result<()> {
                 .build());
         }
     }
+    check_size(data)
+}
+
+/// At least two items, and at least two examinees who answered any item (every calibration).
+fn check_size(data: &ResponseMatrix) -> Result<()> {
     if data.n_items() < 2 {
         return Err(InputError::new(
             ErrorCode::TooFewData,
