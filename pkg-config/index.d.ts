@@ -245,7 +245,7 @@ export interface IrtCalibrationResult {
   m2: { m2: number; df: number; p: number; rmsea: number; srmsr: number } | null;
   fit_note: string | null;
   /** S-X2 item fit (Orlando & Thissen), complete data only. */
-  item_fit: { item: string; s_x2: number; df: number; p: number | null; rmsea: number | null }[];
+  item_fit: { item: string; group?: string; s_x2: number | null; df: number; p: number | null; rmsea: number | null }[];
   /** Infit/outfit at the EAP abilities: Rasch model only, empty otherwise. */
   infit_outfit: { item: string; n: number; outfit: number; z_outfit: number; infit: number; z_infit: number }[];
   curves: {

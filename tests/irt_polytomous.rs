@@ -462,6 +462,18 @@ fn multiple_group_2pl_recovers_the_focal_distribution() {
         "{sm} {sv}"
     );
     assert_eq!(r.npar, 40 + 2);
+    // S-X2 per group, each at its own latent distribution; the focal group's mean and variance
+    // count against each item's degrees of freedom. The data follow the model, so few items are
+    // flagged.
+    assert_eq!(r.item_fit.len(), 40);
+    assert!(r.item_fit[..20]
+        .iter()
+        .all(|s| s.group.as_deref() == Some("ref")));
+    assert!(r.item_fit[20..]
+        .iter()
+        .all(|s| s.group.as_deref() == Some("focal")));
+    let flagged = r.item_fit.iter().filter(|s| s.p.unwrap() < 0.01).count();
+    assert!(flagged <= 3, "{:?}", r.item_fit);
 
     // With the reference group named and only ten anchors, the other items are estimated per
     // group; the focal distribution is still recovered.
@@ -506,6 +518,11 @@ fn mixed_engine_reproduces_the_dichotomous_engine() {
     assert_eq!((gm.statistic, gm.df), ("M2", bm.df));
     assert_close("M2", gm.m2, bm.m2, 1e-5 * bm.m2);
     assert_close("SRMSR", gm.srmsr, bm.srmsr, 1e-6);
+    assert_eq!(general.item_fit.len(), 5);
+    for (g, b) in general.item_fit.iter().zip(&binary.item_fit) {
+        assert_eq!((&g.item, g.df), (&b.item, b.df));
+        assert_close("S-X2", g.s_x2.unwrap(), b.s_x2.unwrap(), 1e-5);
+    }
 }
 
 #[test]
@@ -712,6 +729,110 @@ fn science_c2_at_mirts_estimates_matches_mirts_c2() {
             mirt_like.m2,
             expected,
             1e-8 * expected,
+        );
+    }
+}
+
+/// S-X2 of a graded model at mirt's estimates `pars` (columns a1, d1..), on R mirt's default
+/// quadrature, four or five parameters per item.
+fn graded_sx2(
+    data: &pacer::data::ResponseMatrix,
+    offset: u8,
+    pars: &str,
+) -> Vec<pacer::irt::item_fit::SX2> {
+    use pacer::irt::item_fit::{s_x2, SummedScoreFit};
+    use pacer::irt::{PolyItem, Quadrature};
+    let codes: Vec<u8> = data.codes().iter().map(|c| c - offset).collect();
+    let quad = Quadrature::rectangular(61, 6.0).unwrap();
+    let (h, rows) = read_csv_table(pars);
+    let q = quad.nodes.len();
+    let probs: Vec<Vec<f64>> = rows
+        .iter()
+        .map(|r| {
+            let d: Vec<f64> = (1..)
+                .map_while(|k| h.iter().position(|c| *c == format!("d{k}")))
+                .map(|i| r[i].parse().unwrap())
+                .collect();
+            let item = PolyItem {
+                model: ItemModel::Grm,
+                a1: cell(&h, r, "a1"),
+                d,
+                g: 0.0,
+                u: 1.0,
+            };
+            let k = item.categories();
+            let mut table = vec![0.0; k * q];
+            let mut p = vec![0.0; k];
+            for (t, &theta) in quad.nodes.iter().enumerate() {
+                item.probs(theta, &mut p);
+                (0..k).for_each(|c| table[c * q + t] = p[c]);
+            }
+            table
+        })
+        .collect();
+    let free: Vec<usize> = probs.iter().map(|p| p.len() / q).collect();
+    s_x2(
+        &SummedScoreFit {
+            codes: &codes,
+            names: data.items(),
+            probs: &probs,
+            weights: &quad.weights,
+            free: &free,
+            group: None,
+        },
+        1.0,
+    )
+}
+
+/// Compares S-X2 results with a reference JSON of the PyPI package mirt (`S_X2`, `df`, `p`).
+fn assert_sx2_equal(ours: &[pacer::irt::item_fit::SX2], reference: &str, tol: f64) {
+    let r = json(reference);
+    assert_eq!(ours.len(), r["items"].as_array().unwrap().len());
+    for (j, s) in ours.iter().enumerate() {
+        assert_eq!(s.item, r["items"][j].as_str().unwrap());
+        assert_close(
+            &format!("{} S-X2", s.item),
+            s.s_x2.unwrap(),
+            r["S_X2"][j].as_f64().unwrap(),
+            tol,
+        );
+        assert_eq!(s.df as u64, r["df"][j].as_u64().unwrap(), "{} df", s.item);
+        assert_close(
+            &format!("{} p", s.item),
+            s.p.unwrap(),
+            r["p"][j].as_f64().unwrap(),
+            tol,
+        );
+    }
+}
+
+#[test]
+fn polytomous_s_x2_at_mirts_estimates_matches_an_independent_implementation() {
+    // Science (four items, few examinees per score: tail pooling and category pooling) and
+    // sim_grm_20k (30 items, 20,000 examinees), both at mirt's graded estimates.
+    let ours = graded_sx2(&science(), 1, "Science/mirt_GRM_tight_pars_slopeint.csv");
+    assert_sx2_equal(&ours, "Science/pymirt_GRM_SX2.json", 1e-8);
+    let data = read_responses(&fixture_bytes("sim_grm_20k/data.csv"), "sim_grm_20k.csv").unwrap();
+    let ours = graded_sx2(&data, 0, "sim_grm_20k/mirt_GRM_estimates.csv");
+    assert_sx2_equal(&ours, "sim_grm_20k/pymirt_GRM_SX2.json", 1e-8);
+}
+
+#[test]
+fn calibrated_graded_model_reports_s_x2() {
+    // The calibration's own S-X2 (at its estimates, within 1e-3 of mirt's) is close to the
+    // reference at mirt's estimates, with the same degrees of freedom.
+    let r = run(&science(), &mirt_options(IrtModel::Grm, true));
+    assert_sx2_equal(&r.item_fit, "Science/pymirt_GRM_SX2.json", 0.02);
+    // The same holds for the other polytomous models: every item gets a finite statistic.
+    for model in [IrtModel::Gpcm, IrtModel::Pcm, IrtModel::Rsm] {
+        let r = run(&science(), &mirt_options(model, false));
+        assert_eq!(r.item_fit.len(), 4, "{model:?}");
+        assert!(
+            r.item_fit
+                .iter()
+                .all(|s| s.s_x2.is_some_and(f64::is_finite) && s.df > 0),
+            "{model:?}: {:?}",
+            r.item_fit
         );
     }
 }

@@ -123,6 +123,14 @@ impl Family {
         })
     }
 
+    /// Number of the joint parameters β that member `i`'s probabilities depend on.
+    pub fn parameters_of(&self, i: usize) -> usize {
+        let mut used: Vec<usize> = self.maps[i].iter().flatten().map(|&(b, _)| b).collect();
+        used.sort_unstable();
+        used.dedup();
+        used.len()
+    }
+
     /// Sets the members' slopes and intercepts from β.
     pub fn apply(&self, items: &mut [PolyItem]) {
         for (m, &j) in self.maps.iter().zip(&self.members) {
@@ -468,6 +476,21 @@ impl<'a> ItemEm<'a> {
     /// Whether item j has its own parameters (not in the common-slope family).
     fn free_item(&self, j: usize) -> bool {
         !self.items[j].model.common_slope()
+    }
+
+    /// Number of estimated item parameters item j's probabilities depend on: its own, or for a
+    /// member of the common-slope family the joint parameters its map uses (the shared slope,
+    /// rating-scale thresholds and its location).
+    pub fn parameters_of_item(&self, j: usize) -> usize {
+        if self.free_item(j) {
+            return Self::own_parameters(&self.items[j]);
+        }
+        self.family.as_ref().map_or(0, |f| {
+            f.members
+                .iter()
+                .position(|&m| m == j)
+                .map_or(0, |i| f.parameters_of(i))
+        })
     }
 
     /// Number of own parameters of a free item: (a1, d...) plus the asymptotes.

@@ -290,6 +290,73 @@ fn engine_items(
 /// `logit(P(X ≥ k))·√(1 + π²/8)` (the marginal of a unit-slope logistic curve over N(0, 1));
 /// divide-by-total intercepts `ln(p_k / p_0)`; 0/1 items as the dichotomous engine starts them
 /// (g = .1, u = .95 for the models that have them).
+/// S-X2 for every item, per group in a multiple-group calibration: each group's examinees with
+/// the items as estimated for that group and the group's latent distribution. A focal group's
+/// estimated mean and variance count against each item's degrees of freedom (as mirt).
+fn summed_score_fit(
+    em: &ItemEm<'_>,
+    items: &[EngineItem],
+    codes: &[u8],
+    groups: &Groups,
+    item_names: &[String],
+) -> Vec<super::item_fit::SX2> {
+    let n_engine = items.len();
+    let mut out = Vec::new();
+    for (g, name) in groups.names.iter().enumerate() {
+        let cols: Vec<usize> = (0..n_engine)
+            .filter(|&j| items[j].group.is_none_or(|h| h == g))
+            .collect();
+        let mut group_codes = Vec::new();
+        for (row, _) in codes
+            .chunks_exact(n_engine)
+            .zip(&groups.of_person)
+            .filter(|(_, &p)| p as usize == g)
+        {
+            group_codes.extend(cols.iter().map(|&j| row[j]));
+        }
+        if group_codes.is_empty() {
+            continue;
+        }
+        let names: Vec<String> = cols
+            .iter()
+            .map(|&j| item_names[items[j].column].clone())
+            .collect();
+        let probs: Vec<Vec<f64>> = cols
+            .iter()
+            .map(|&j| {
+                let it = &em.items[j];
+                let (k, q) = (it.categories(), em.nodes.len());
+                let mut table = vec![0.0; k * q];
+                let mut p = vec![0.0; k];
+                for (t, &theta) in em.nodes.iter().enumerate() {
+                    it.probs(theta, &mut p);
+                    (0..k).for_each(|c| table[c * q + t] = p[c]);
+                }
+                table
+            })
+            .collect();
+        let total: f64 = em.prior[g].iter().sum();
+        let weights: Vec<f64> = em.prior[g].iter().map(|w| w / total).collect();
+        let latent = if em.groups[g].free { 2 } else { 0 };
+        let free: Vec<usize> = cols
+            .iter()
+            .map(|&j| em.parameters_of_item(j) + latent)
+            .collect();
+        out.extend(super::item_fit::s_x2(
+            &super::item_fit::SummedScoreFit {
+                codes: &group_codes,
+                names: &names,
+                probs: &probs,
+                weights: &weights,
+                free: &free,
+                group: (groups.names.len() > 1).then_some(name.as_str()),
+            },
+            1.0,
+        ));
+    }
+    out
+}
+
 fn starting_values(items: &[EngineItem], codes: &[u8]) -> Vec<PolyItem> {
     let k = items.len();
     let scale = (1.0 + std::f64::consts::PI.powi(2) / 8.0).sqrt();
@@ -674,6 +741,11 @@ pub(super) fn calibrate_general(
             None => (None, Some("Neither M2* nor C2 has degrees of freedom for this model and number of items (or their matrices are singular).".to_string())),
         }
     };
+    let item_fit = if data.has_missing() || data.n_items() < 3 {
+        Vec::new()
+    } else {
+        summed_score_fit(&em, &items, &codes, &groups, data.items())
+    };
     Ok(IrtCalibration {
         tool: "irt_calibration",
         engine: EngineInfo::current(),
@@ -699,7 +771,7 @@ pub(super) fn calibrate_general(
         se_method: options.se.then_some(SE_BY_DIFFERENCES),
         m2,
         fit_note,
-        item_fit: Vec::new(),
+        item_fit,
         infit_outfit: Vec::new(),
         curves,
         warnings,

@@ -16,6 +16,7 @@ pub mod fit;
 pub mod fit_polytomous;
 mod information;
 mod item_em;
+pub mod item_fit;
 pub mod mean_square_fit;
 mod mixed;
 pub mod patterns;
@@ -475,7 +476,7 @@ pub struct IrtCalibration {
     pub fit_note: Option<String>,
     /// S-X2 item fit per item (Orlando & Thissen); empty when `fit_note` says it is not
     /// computed.
-    pub item_fit: Vec<fit::SX2>,
+    pub item_fit: Vec<item_fit::SX2>,
     /// Infit and outfit per item at the EAP abilities: the Rasch model only, empty otherwise.
     pub infit_outfit: Vec<mean_square_fit::MeanSquareFit>,
     /// Curves for plotting.
@@ -811,13 +812,34 @@ pub fn calibrate(
     let item_fit = if data.has_missing() || k < 3 {
         Vec::new()
     } else {
-        let free_per_item = match model {
-            DichotomousModel::Rasch | DichotomousModel::OnePl => 1,
-            DichotomousModel::TwoPl => 2,
+        // Parameters each item depends on, a shared slope or variance counted fully (as mirt).
+        let free = match model {
+            DichotomousModel::Rasch | DichotomousModel::OnePl | DichotomousModel::TwoPl => 2,
             DichotomousModel::ThreePl => 3,
             DichotomousModel::FourPl => 4,
         };
-        fit::s_x2(data, &em.items, free_per_item, &em.nodes, &em.prior, 1.0)
+        let probs: Vec<Vec<f64>> = em
+            .items
+            .iter()
+            .map(|p| {
+                let p1: Vec<f64> = em.nodes.iter().map(|&t| p.prob(t)).collect();
+                p1.iter()
+                    .map(|v| 1.0 - v)
+                    .chain(p1.iter().copied())
+                    .collect()
+            })
+            .collect();
+        item_fit::s_x2(
+            &item_fit::SummedScoreFit {
+                codes: data.codes(),
+                names: data.items(),
+                probs: &probs,
+                weights: &em.prior,
+                free: &vec![free; k],
+                group: None,
+            },
+            1.0,
+        )
     };
     let infit_outfit = if model == DichotomousModel::Rasch {
         // EAP ability of each pattern on the fitted scale (the common slope carries σ).

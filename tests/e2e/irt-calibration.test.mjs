@@ -327,7 +327,7 @@ test('irt calibration: GRM on Science as mirt, thresholds in the table, category
 
     // The table: intercepts d1..d3 and thresholds b1..b3 (with SEs) and the location, as mirt.
     const keys = await page.locator('#irt-item-table thead th').evaluateAll((ths) => ths.map((th) => th.dataset.key));
-    for (const key of ['item', 'scores', 'a1', 'se_a1', 'd1', 'se_d1', 'd2', 'd3', 'a', 'b1', 'se_b1', 'b2', 'b3', 'se_b3', 'location', 'se_location', 'on_bound']) {
+    for (const key of ['item', 'scores', 'a1', 'se_a1', 'd1', 'se_d1', 'd2', 'd3', 'a', 'b1', 'se_b1', 'b2', 'b3', 'se_b3', 'location', 'se_location', 's_x2', 'sx2_df', 'on_bound']) {
       assert.ok(keys.includes(key), `the item table has a ${key} column (${keys.join(', ')})`);
     }
     for (const key of ['d', 'b', 'group', 'model']) assert.ok(!keys.includes(key), `no ${key} column in a GRM table`);
@@ -343,6 +343,7 @@ test('irt calibration: GRM on Science as mirt, thresholds in the table, category
         assert.ok(row[`se_b${k}`] > 0, `${row.item} has an SE of b${k}`);
       }
       assert.ok(Math.abs(row.location - (irt[j].b1 + irt[j].b2 + irt[j].b3) / 3) < 1e-2, `${row.item} location`);
+      assert.ok(row.s_x2 > 0 && row.sx2_df > 0, `${row.item} has a polytomous S-X2 (${row.s_x2}, df ${row.sx2_df})`);
     });
     const comfortCells = await page.locator('#irt-item-table tbody tr:first-child > *').allTextContents();
     for (const text of ['1.041', '-4.67', '-2.53', '1.40']) {
@@ -477,6 +478,9 @@ test('irt calibration: mixed format, a per-item model file, two groups with anch
     assert.ok(meanB > 0.2 && meanB < 0.8, `group B's mean ${meanB}`);
     assert.ok(seMeanB > 0 && seMeanB < 0.2, `group B's mean has an SE (${seMeanB})`);
     assert.match(await page.locator('#irt-group-table tbody tr:first-child th').textContent(), /A \(reference\)/);
+    // S-X2 within each group: every item once per group, in its own table.
+    const fitRows = await page.locator('#irt-group-fit-table tbody tr').evaluateAll((trs) => trs.map((tr) => `${tr.dataset.item}/${tr.dataset.group}`));
+    assert.deepEqual(fitRows, ['b1/A', 'b2/A', 'b3/A', 'b4/A', 'p1/A', 'p2/A', 'b1/B', 'b2/B', 'b3/B', 'b4/B', 'p1/B', 'p2/B']);
 
     // The items: anchors once, the others (b4, p2) once per group; each with its model.
     const keys = await page.locator('#irt-item-table thead th').evaluateAll((ths) => ths.map((th) => th.dataset.key));

@@ -1192,6 +1192,52 @@ function groupsSection(result) {
         ),
       ),
     ),
+    groupFitTable(result, num, head),
+  );
+}
+
+/** S-X2 of each item within each group (multiple-group calibrations), or null. */
+function groupFitTable(result, num, head) {
+  const fit = (result.item_fit ?? []).filter((f) => f.group != null);
+  if (!fit.length) return null;
+  return h(
+    'div',
+    { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'irt-group-fit-caption' },
+    h(
+      'table',
+      { id: 'irt-group-fit-table', class: 'data-table__table group-table' },
+      h('caption', { id: 'irt-group-fit-caption' }, 'S-X2 item fit within each group (each group\u2019s examinees, its items\u2019 estimates and its latent distribution)'),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          head('Item', 'Item name'),
+          head('Group', 'The group whose examinees the statistic is for'),
+          head('S-X2', 'Observed vs expected category counts by summed score (Orlando-Thissen; Kang-Chen for polytomous items)', 'num'),
+          head('df', 'Degrees of freedom of S-X2', 'num'),
+          head('p', 'p-value of S-X2 (small values point to misfit)', 'num'),
+          head('RMSEA', 'RMSEA of S-X2', 'num'),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        fit.map((f) =>
+          h(
+            'tr',
+            { 'data-item': f.item, 'data-group': f.group },
+            h('th', { scope: 'row' }, f.item),
+            h('td', {}, f.group),
+            num(f.s_x2),
+            h('td', { class: 'num' }, fmtInt(f.df)),
+            num(f.p),
+            num(f.rmsea),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -1270,9 +1316,9 @@ function itemColumns(result) {
   const steps = (prefix, description, first = {}) =>
     Array.from({ length: layout.steps }, (_, k) => pair(`${prefix}${k + 1}`, `${prefix}${k + 1}`, description(k + 1), { ...(k === 0 ? first : {}), step: true })).flat();
   const fitColumns = [
-    ...((result.item_fit ?? []).length
+    ...((result.item_fit ?? []).some((f) => f.group == null)
       ? [
-          num('s_x2', 'S-X2', 'Orlando-Thissen item fit: observed vs expected proportion correct by summed score', { group: true }),
+          num('s_x2', 'S-X2', 'Summed-score item fit (Orlando-Thissen; Kang-Chen for polytomous items): observed vs expected category counts by summed score', { group: true }),
           { key: 'sx2_df', label: 'df', description: 'Degrees of freedom of S-X2', numeric: true, render: (row, cell) => cell.append(fmtInt(row.sx2_df)) },
           num('sx2_p', 'p', 'p-value of S-X2 (small values point to misfit)'),
         ]
@@ -1393,14 +1439,16 @@ function itemsSection(result) {
   const layout = tableLayout(result);
   const anyBound = items.some((it) => (it.on_bound ?? []).length > 0);
   const boundOnly = h('input', { type: 'checkbox', id: 'irt-bound-only' });
-  // S-X2 and infit/outfit come as separate arrays in item order; show them in the item's row.
+  // S-X2 and infit/outfit come as separate arrays; show them in the item's row (S-X2 by item
+  // name; within groups it has its own table in the Groups section).
   // Intercepts and thresholds (and their SEs) get a column each: d1, se_d1, ..., b1, se_b1, ...
-  const fit = result.item_fit ?? [];
+  const fit = new Map((result.item_fit ?? []).filter((f) => f.group == null).map((f) => [f.item, f]));
   const ms = result.infit_outfit ?? [];
   const rows = items.map((it, i) => {
+    const f = it.group == null ? fit.get(it.item) : undefined;
     const row = {
       ...it,
-      ...(fit[i] ? { s_x2: fit[i].s_x2, sx2_df: fit[i].df, sx2_p: fit[i].p } : {}),
+      ...(f ? { s_x2: f.s_x2, sx2_df: f.df, sx2_p: f.p } : {}),
       ...(ms[i] ? { infit: ms[i].infit, z_infit: ms[i].z_infit, outfit: ms[i].outfit, z_outfit: ms[i].z_outfit } : {}),
     };
     if (layout.poly) {
