@@ -50,6 +50,12 @@ pub enum ErrorCode {
     TooFewData,
     /// An option is out of range or unknown.
     InvalidOption,
+    /// An item parameter is missing, not a number where one is needed, or impossible.
+    InvalidParameter,
+    /// The items of two files do not match (an item in one and not in the other).
+    ItemMismatch,
+    /// A response is a score the item's parameters have no category for.
+    ScoreOutOfRange,
 }
 
 /// An error caused by the user's input, with everything needed to fix it.

@@ -17,6 +17,7 @@ pub mod error;
 pub mod irt;
 pub mod math;
 pub mod parallel;
+pub mod scoring;
 pub mod tools;
 pub mod vecmath;
 

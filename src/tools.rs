@@ -4,12 +4,13 @@
 //! Nothing here computes statistics; it reads files, checks options and delegates.
 
 use crate::ctt::{self, ItemAnalysis, ItemAnalysisOptions, MissingHandling};
-use crate::data::read_responses;
+use crate::data::{read_item_parameters, read_responses};
 use crate::em::{Control, Progress};
 use crate::error::{Error, Result};
 use crate::irt::{
     self, BetaPrior, IrtCalibration, IrtModel, IrtOptions, ItemModel, QuadratureRule,
 };
+use crate::scoring::{self, ScaleTransform, ScoringMethod, ScoringOptions, TestScoring};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -308,6 +309,140 @@ pub fn irt_table_csv(result: &IrtCalibration) -> String {
             opt_list(&it.se_thresholds),
             num(it.se_location),
         ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Test Scoring options as the JS API passes them (JSON, camelCase keys named after the CLI
+/// flags).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScoringRequest {
+    /// The response file's name (default `"data"`).
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// The parameter file's name (default `"parameters"`).
+    #[serde(default)]
+    pub params_file_name: Option<String>,
+    /// `"ml"`, `"map"`, `"eap"` (default), `"wle"` or `"eapsum"`.
+    #[serde(default)]
+    pub method: Option<ScoringMethod>,
+    /// Scaling constant D applied to the parameter file's slopes (default 1.702).
+    #[serde(default, rename = "D")]
+    pub d: Option<f64>,
+    /// Prior mean (default 0).
+    #[serde(default)]
+    pub prior_mean: Option<f64>,
+    /// Prior SD (default 1).
+    #[serde(default)]
+    pub prior_sd: Option<f64>,
+    /// Quadrature nodes on [−6, 6] (default 61).
+    #[serde(default)]
+    pub quadrature: Option<usize>,
+    /// θ points of the test characteristics (default −4 to 4 by 0.1).
+    #[serde(default)]
+    pub theta_points: Option<Vec<f64>>,
+    /// Reporting scale.
+    #[serde(default)]
+    pub scale: Option<ScaleTransform>,
+    /// Cut scores on the reported scale.
+    #[serde(default)]
+    pub cuts: Vec<f64>,
+    /// Names of the performance levels.
+    #[serde(default)]
+    pub levels: Vec<String>,
+}
+
+impl ScoringRequest {
+    /// The scoring options this request asks for (checked when scoring starts).
+    pub fn options(&self) -> ScoringOptions {
+        let mut o = ScoringOptions::default();
+        if let Some(m) = self.method {
+            o.method = m;
+        }
+        if let Some(d) = self.d {
+            o.d_constant = d;
+        }
+        if let Some(m) = self.prior_mean {
+            o.prior_mean = m;
+        }
+        if let Some(s) = self.prior_sd {
+            o.prior_sd = s;
+        }
+        if let Some(q) = self.quadrature {
+            o.quadrature_nodes = q;
+        }
+        if let Some(t) = &self.theta_points {
+            o.theta_points = t.clone();
+        }
+        o.scale = self.scale.clone();
+        o.cuts = self.cuts.clone();
+        o.levels = self.levels.clone();
+        o
+    }
+}
+
+/// Reads a response file and an item-parameter file and scores every examinee.
+pub fn score_irt(
+    bytes: &[u8],
+    file_name: &str,
+    params: &[u8],
+    params_name: &str,
+    options: &ScoringOptions,
+) -> Result<TestScoring> {
+    options.check()?;
+    let data = read_responses(bytes, file_name)?;
+    let items = read_item_parameters(params, params_name, options.d_constant)?;
+    let (items, codes) = scoring::match_items(&data, &items, params_name)?;
+    scoring::score(&data, &items, &codes, params_name, options)
+}
+
+/// The JSON door of [`score_irt`] (what the wasm façade exports).
+pub fn score_irt_json(bytes: &[u8], params: &[u8], options_json: &str) -> Result<String> {
+    let req: ScoringRequest = parse_request(options_json)?;
+    let file = req.file_name.as_deref().unwrap_or("data");
+    let params_name = req.params_file_name.as_deref().unwrap_or("parameters");
+    Ok(to_json(&score_irt(
+        bytes,
+        file,
+        params,
+        params_name,
+        &req.options(),
+    )?))
+}
+
+/// The person table as CSV: row, theta, se, sum_score, answered, extreme, scale_score, level,
+/// then one `p_above_<cut>` column per cut score; empty cells for null.
+pub fn scoring_table_csv(result: &TestScoring) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let mut header: Vec<String> = [
+        "row",
+        "theta",
+        "se",
+        "sum_score",
+        "answered",
+        "extreme",
+        "scale_score",
+        "level",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend(result.options.cuts.iter().map(|c| format!("p_above_{c}")));
+    let _ = w.write_record(&header);
+    for p in &result.persons {
+        let mut rec = vec![
+            p.row.to_string(),
+            opt(p.theta),
+            opt(p.se),
+            p.sum_score.to_string(),
+            p.answered.to_string(),
+            p.extreme.unwrap_or_default().to_string(),
+            opt(p.scale_score),
+            p.level.map(|l| l.to_string()).unwrap_or_default(),
+        ];
+        rec.extend(p.p_above.iter().map(|v| v.to_string()));
+        let _ = w.write_record(&rec);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

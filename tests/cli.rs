@@ -185,3 +185,91 @@ fn irt_polytomous_models_and_item_model_file() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Writes `text` to a temporary file and returns its path.
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("pacer-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn score_gives_one_record_per_examinee_and_names_wrong_items() {
+    let data = fixture("LSAT7/data.csv");
+    let good = "item,model,a,b\nItem.1,2pl,1,-1.8\nItem.2,2pl,1.1,-0.7\nItem.3,2pl,1.7,-1.1\nItem.4,2pl,0.8,-0.5\nItem.5,2pl,0.7,-2.6\n";
+    let params = temp_file("good.csv", good);
+    let out = pacer(&[
+        "score",
+        data.to_str().unwrap(),
+        "--params",
+        params.to_str().unwrap(),
+        "--method",
+        "wle",
+        "--D",
+        "1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let persons = cli["persons"].as_array().unwrap();
+    assert_eq!(persons.len(), 1000);
+    assert_eq!(persons[0]["row"], 1);
+    assert!(persons
+        .iter()
+        .all(|p| p["theta"].is_f64() && p["se"].is_f64()));
+    let lib = pacer::tools::score_irt(
+        &fixture_bytes("LSAT7/data.csv"),
+        data.to_str().unwrap(),
+        good.as_bytes(),
+        params.to_str().unwrap(),
+        &pacer::scoring::ScoringOptions {
+            method: pacer::scoring::ScoringMethod::Wle,
+            d_constant: 1.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(cli, serde_json::to_value(&lib).unwrap());
+
+    // A misspelt item: the error names it (and its row in the parameter file).
+    let bad = temp_file("bad.csv", &good.replace("Item.4", "Itme.4"));
+    let out = pacer(&[
+        "score",
+        data.to_str().unwrap(),
+        "--params",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("'Itme.4'") && err.contains("row 5"), "{err}");
+    // An item of the response file without parameters.
+    let short = temp_file("short.csv", &good.replace("Item.5,2pl,0.7,-2.6\n", ""));
+    let out = pacer(&[
+        "score",
+        data.to_str().unwrap(),
+        "--params",
+        short.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("item 'Item.5' has no parameters"), "{err}");
+    // A score the parameters have no category for (a 0/1 item given scores 1;2).
+    let shifted = temp_file(
+        "shifted.csv",
+        &good
+            .replace("item,model,a,b\n", "item,model,a,b,scores\n")
+            .replace("-2.6\n", "-2.6,1;2\n"),
+    );
+    let out = pacer(&[
+        "score",
+        data.to_str().unwrap(),
+        "--params",
+        shifted.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("item 'Item.5' has the score 0"), "{err}");
+}

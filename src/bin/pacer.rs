@@ -15,6 +15,7 @@ mod cli {
     use pacer::ctt::{ItemAnalysisOptions, MissingHandling};
     use pacer::em::{Control, Progress};
     use pacer::irt::{IrtModel, ItemModel};
+    use pacer::scoring::ScoringMethod;
     use pacer::tools;
     use std::path::PathBuf;
     use std::process::ExitCode;
@@ -158,6 +159,68 @@ mod cli {
             #[arg(long, value_enum, default_value = "json")]
             format: Format,
         },
+        /// Test Scoring: ability estimates of every examinee from item parameters, the
+        /// summed-score conversion table, test characteristics and score reporting.
+        Score {
+            /// Response file (CSV or XLSX) of integer scores; empty or NA = missing.
+            file: PathBuf,
+            /// Item-parameter file (CSV or XLSX): columns item, model, a, b or b1..bk (or d /
+            /// d1..dk), c, u, scores (docs/json/scoring.md).
+            #[arg(long)]
+            params: PathBuf,
+            /// Estimation method.
+            #[arg(long, value_enum, default_value = "eap")]
+            method: Method,
+            /// Scaling constant D applied to the parameter file's slopes (1 = logistic metric).
+            #[arg(long = "D", default_value_t = 1.702, allow_negative_numbers = true)]
+            d: f64,
+            /// Prior mean (MAP, EAP).
+            #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+            prior_mean: f64,
+            /// Prior SD (MAP, EAP).
+            #[arg(long, default_value_t = 1.0)]
+            prior_sd: f64,
+            /// Quadrature nodes on [-6, 6] (EAP, EAP sum).
+            #[arg(long, default_value_t = 61)]
+            quadrature: usize,
+            /// θ points of the test characteristics, comma-separated (default -4 to 4 by 0.1).
+            #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+            theta_points: Option<Vec<f64>>,
+            /// Scale score = SLOPE·θ + INTERCEPT.
+            #[arg(long, requires = "scale_intercept", allow_negative_numbers = true)]
+            scale_slope: Option<f64>,
+            /// See --scale-slope.
+            #[arg(long, requires = "scale_slope", allow_negative_numbers = true)]
+            scale_intercept: Option<f64>,
+            /// Decimals of the scale scores (default 0).
+            #[arg(long)]
+            scale_decimals: Option<u32>,
+            /// Lowest obtainable scale score.
+            #[arg(long, allow_negative_numbers = true)]
+            scale_min: Option<f64>,
+            /// Highest obtainable scale score.
+            #[arg(long, allow_negative_numbers = true)]
+            scale_max: Option<f64>,
+            /// Cut scores on the reported scale (scale scores with a scale, else θ),
+            /// comma-separated, increasing.
+            #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+            cuts: Vec<f64>,
+            /// Names of the performance levels, comma-separated (one more than cuts).
+            #[arg(long, value_delimiter = ',')]
+            levels: Vec<String>,
+            /// Output: the full result as JSON, or the person table as CSV.
+            #[arg(long, value_enum, default_value = "json")]
+            format: Format,
+        },
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum Method {
+        Ml,
+        Map,
+        Eap,
+        Wle,
+        Eapsum,
     }
 
     fn parse_pair(s: &str) -> Result<(f64, f64), String> {
@@ -262,6 +325,66 @@ mod cli {
                 Ok(match format {
                     Format::Json => tools::to_json(&result),
                     Format::Csv => tools::irt_table_csv(&result),
+                })
+            }),
+            Command::Score {
+                file,
+                params,
+                method,
+                d,
+                prior_mean,
+                prior_sd,
+                quadrature,
+                theta_points,
+                scale_slope,
+                scale_intercept,
+                scale_decimals,
+                scale_min,
+                scale_max,
+                cuts,
+                levels,
+                format,
+            } => read(&file).and_then(|bytes| {
+                let param_bytes = read(&params)?;
+                let mut options = pacer::scoring::ScoringOptions {
+                    method: match method {
+                        Method::Ml => ScoringMethod::Ml,
+                        Method::Map => ScoringMethod::Map,
+                        Method::Eap => ScoringMethod::Eap,
+                        Method::Wle => ScoringMethod::Wle,
+                        Method::Eapsum => ScoringMethod::Eapsum,
+                    },
+                    d_constant: d,
+                    prior_mean,
+                    prior_sd,
+                    quadrature_nodes: quadrature,
+                    scale: scale_slope.zip(scale_intercept).map(|(slope, intercept)| {
+                        pacer::scoring::ScaleTransform {
+                            slope,
+                            intercept,
+                            decimals: scale_decimals,
+                            min: scale_min,
+                            max: scale_max,
+                        }
+                    }),
+                    cuts,
+                    levels,
+                    ..Default::default()
+                };
+                if let Some(t) = theta_points {
+                    options.theta_points = t;
+                }
+                let result = tools::score_irt(
+                    &bytes,
+                    &file.display().to_string(),
+                    &param_bytes,
+                    &params.display().to_string(),
+                    &options,
+                )
+                .map_err(|e| e.to_string())?;
+                Ok(match format {
+                    Format::Json => tools::to_json(&result),
+                    Format::Csv => tools::scoring_table_csv(&result),
                 })
             }),
         };

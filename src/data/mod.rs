@@ -7,11 +7,13 @@
 
 mod csv_reader;
 mod item_models;
+mod item_params;
 mod responses;
 mod table;
 mod xlsx_reader;
 
 pub use item_models::read_item_models;
+pub use item_params::{read_item_parameters, ParameterItem};
 pub use responses::{ResponseMatrix, MAX_SCORE, MISSING};
 pub use table::FileFormat;
 

@@ -11,7 +11,7 @@
 
 mod binary_em;
 pub mod dichotomous;
-mod estep;
+pub(crate) mod estep;
 pub mod fit;
 pub mod fit_polytomous;
 mod information;

@@ -226,6 +226,60 @@ impl PolyItem {
         p.iter().enumerate().map(|(k, v)| k as f64 * v).sum()
     }
 
+    /// `P_k(θ)`, `P'_k(θ)` and `P''_k(θ)` for k = 0..K−1 into `p`, `dp`, `d2p`:
+    /// - 0/1 items, `P_1 = g + (u − g)σ(z)`, z = a1θ + d: `P'_1 = (u − g)a1 σ(1 − σ)`,
+    ///   `P''_1 = (u − g)a1² σ(1 − σ)(1 − 2σ)`, and `P_0` the negatives;
+    /// - graded: `P_k = F_k − F_{k+1}` with `F_k = σ(a1θ + d_k)` (F_0 = 1, F_K = 0),
+    ///   `F' = a1 F(1 − F)`, `F'' = a1² F(1 − F)(1 − 2F)`;
+    /// - divide-by-total (z_k = k·a1θ + d_k): `P'_k = a1 P_k (k − μ)`,
+    ///   `P''_k = a1² P_k ((k − μ)² − σ²)` with μ, σ² the mean and variance of the category.
+    pub fn derivatives(&self, theta: f64, p: &mut [f64], dp: &mut [f64], d2p: &mut [f64]) {
+        let k = self.categories();
+        if self.model.is_dichotomous() {
+            let s = super::dichotomous::logistic(self.a1 * theta + self.d[0]);
+            let span = self.u - self.g;
+            p[1] = self.g + span * s;
+            p[0] = 1.0 - p[1];
+            dp[1] = span * self.a1 * s * (1.0 - s);
+            dp[0] = -dp[1];
+            d2p[1] = span * self.a1 * self.a1 * s * (1.0 - s) * (1.0 - 2.0 * s);
+            d2p[0] = -d2p[1];
+            return;
+        }
+        if self.model == ItemModel::Grm {
+            let f = |c: usize| -> (f64, f64, f64) {
+                if c == 0 {
+                    return (1.0, 0.0, 0.0);
+                }
+                if c == k {
+                    return (0.0, 0.0, 0.0);
+                }
+                let s = super::dichotomous::logistic(self.a1 * theta + self.d[c - 1]);
+                let v = s * (1.0 - s);
+                (s, self.a1 * v, self.a1 * self.a1 * v * (1.0 - 2.0 * s))
+            };
+            self.probs(theta, p);
+            for c in 0..k {
+                let (lo, hi) = (f(c), f(c + 1));
+                dp[c] = lo.1 - hi.1;
+                d2p[c] = lo.2 - hi.2;
+            }
+            return;
+        }
+        self.probs(theta, p);
+        let mean: f64 = p[..k].iter().enumerate().map(|(c, v)| c as f64 * v).sum();
+        let var: f64 = p[..k]
+            .iter()
+            .enumerate()
+            .map(|(c, v)| (c as f64 - mean).powi(2) * v)
+            .sum();
+        for c in 0..k {
+            let dev = c as f64 - mean;
+            dp[c] = self.a1 * p[c] * dev;
+            d2p[c] = self.a1 * self.a1 * p[c] * (dev * dev - var);
+        }
+    }
+
     /// Item information `Σ_k P'_k(θ)² / P_k(θ)`: for the graded model `P'_k = a1·(f_k − f_{k+1})`
     /// with `f_k = F_k(1 − F_k)`; for the partial credit family `a1²·Var(X | θ)`; for 0/1 items
     /// as in [`ItemParams::information`].
@@ -473,6 +527,69 @@ pub fn m_step_free_slope(item: &mut PolyItem, c: &CategoryCounts<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derivatives_match_differences_of_the_probabilities() {
+        let items = [
+            PolyItem {
+                model: ItemModel::ThreePl,
+                a1: 1.3,
+                d: vec![-0.4],
+                g: 0.2,
+                u: 1.0,
+            },
+            PolyItem {
+                model: ItemModel::FourPl,
+                a1: 0.9,
+                d: vec![0.3],
+                g: 0.1,
+                u: 0.9,
+            },
+            PolyItem {
+                model: ItemModel::Grm,
+                a1: 1.7,
+                d: vec![2.0, 0.1, -1.5],
+                g: 0.0,
+                u: 1.0,
+            },
+            PolyItem {
+                model: ItemModel::Gpcm,
+                a1: 0.8,
+                d: vec![1.0, 1.4, 0.2],
+                g: 0.0,
+                u: 1.0,
+            },
+        ];
+        let h = 1e-5;
+        for it in &items {
+            let k = it.categories();
+            for theta in [-2.0, 0.3, 1.9] {
+                let (mut p, mut dp, mut d2p) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
+                it.derivatives(theta, &mut p, &mut dp, &mut d2p);
+                let (mut lo, mut hi, mut mid) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
+                it.probs(theta - h, &mut lo);
+                it.probs(theta + h, &mut hi);
+                it.probs(theta, &mut mid);
+                for c in 0..k {
+                    assert!((p[c] - mid[c]).abs() < 1e-14);
+                    let d1 = (hi[c] - lo[c]) / (2.0 * h);
+                    let d2 = (hi[c] - 2.0 * mid[c] + lo[c]) / (h * h);
+                    assert!(
+                        (dp[c] - d1).abs() < 1e-8,
+                        "{:?} {c} {} {d1}",
+                        it.model,
+                        dp[c]
+                    );
+                    assert!(
+                        (d2p[c] - d2).abs() < 1e-4,
+                        "{:?} {c} {} {d2}",
+                        it.model,
+                        d2p[c]
+                    );
+                }
+            }
+        }
+    }
 
     fn item(model: ItemModel, a1: f64, d: &[f64]) -> PolyItem {
         PolyItem {

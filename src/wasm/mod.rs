@@ -53,3 +53,11 @@ pub fn calibrate_irt(
     };
     tools::calibrate_irt_json(bytes, options_json, &mut observer).map_err(throw)
 }
+
+/// Test Scoring: `bytes` of a response file, `params` of an item-parameter file (CSV or XLSX,
+/// docs/json/scoring.md); `options_json` such as `{"fileName": "data.csv", "paramsFileName":
+/// "params.csv", "method": "eap", "D": 1}`.
+#[wasm_bindgen]
+pub fn score_irt(bytes: &[u8], params: &[u8], options_json: &str) -> Result<String, JsValue> {
+    tools::score_irt_json(bytes, params, options_json).map_err(throw)
+}
