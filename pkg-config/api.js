@@ -72,6 +72,18 @@ export function calibrateIrt(bytes, options = {}, onProgress) {
   return call(() => core.calibrate_irt(toBytes(bytes), JSON.stringify(options), callback));
 }
 
+/**
+ * Scores the examinees of a response file (CSV or XLSX bytes) with known item parameters (an
+ * item-parameter CSV file): EAP, MAP, ML, WLE or EAP of the sum score, with standard errors,
+ * scale scores and performance levels.
+ * @param {Uint8Array|ArrayBuffer|string} responses
+ * @param {Uint8Array|ArrayBuffer|string} parameters
+ * @param {object} [options] see index.d.ts (ScoringOptions)
+ */
+export function scoreIrt(responses, parameters, options = {}) {
+  return call(() => core.score_irt(toBytes(responses), toBytes(parameters), JSON.stringify(options)));
+}
+
 /** The engine version, e.g. "0.1.0". */
 export function version() {
   if (!ready) throw new Error('pacer: call `await init()` once before using the engine');

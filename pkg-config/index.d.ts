@@ -267,3 +267,102 @@ export function calibrateIrt(
   options?: IrtOptions,
   onProgress?: (progress: IrtProgress) => boolean | void,
 ): IrtCalibrationResult;
+
+/** A scoring method: maximum likelihood, maximum a posteriori, expected a posteriori, Warm's weighted likelihood, EAP of the sum score. */
+export type ScoringMethod = 'ml' | 'map' | 'eap' | 'wle' | 'eapsum';
+
+/** A linear transformation of theta to the reporting scale: slope * theta + intercept, rounded, clamped. */
+export interface ScaleTransformation {
+  slope?: number;
+  intercept?: number;
+  /** Decimals of the scale scores. */
+  decimals?: number;
+  /** Lowest and highest scale score. */
+  min?: number;
+  max?: number;
+}
+
+export interface ScoringOptions {
+  /** The response file's name, used in messages and echoed in the result. */
+  fileName?: string;
+  /** The item-parameter file's name, used in messages and echoed in the result. */
+  paramsFileName?: string;
+  /** Default "eap". */
+  method?: ScoringMethod;
+  /** The scaling constant of the parameter file's slopes a: 1.702 (default) or 1. */
+  D?: number;
+  /** Normal prior of theta (EAP, MAP, EAP sum score): mean (default 0) and SD (default 1). */
+  priorMean?: number;
+  priorSd?: number;
+  /** Quadrature nodes of EAP and EAP sum score. */
+  quadrature?: number;
+  /** The theta values of `characteristics` (the TCC, information and CSEM curves). */
+  thetaPoints?: number[];
+  /** Scale scores: a linear transformation of theta. */
+  scale?: ScaleTransformation;
+  /** Cut scores on the reported scale (scale scores with `scale`, theta otherwise), increasing. */
+  cuts?: number[];
+  /** Names of the levels, one more than `cuts`. */
+  levels?: string[];
+}
+
+export interface PersonScore {
+  /** 1-based data row (the first row under the header is 1). */
+  row: number;
+  /** null when there is no finite estimate (ML for an extreme pattern). */
+  theta: number | null;
+  se: number | null;
+  sum_score: number;
+  /** Items answered. */
+  answered: number;
+  /** All lowest or all highest scores on the items answered. */
+  extreme: null | 'minimum' | 'maximum';
+  scale_score: number | null;
+  /** 0-based index of the performance level, null without cut scores. */
+  level: number | null;
+  /** Per cut score, the probability that the true score is above it. */
+  p_above: number[];
+}
+
+export interface ScoringResult {
+  tool: 'test_scoring';
+  engine: EngineInfo;
+  file: string;
+  params_file: string;
+  options: {
+    method: ScoringMethod;
+    d_constant: number;
+    prior_mean: number;
+    prior_sd: number;
+    quadrature_nodes: number;
+    theta_points: number[];
+    scale: ScaleTransformation | null;
+    cuts: number[];
+    levels: string[];
+  };
+  n_persons: number;
+  n_items: number;
+  /** The items' names. */
+  items: string[];
+  persons: PersonScore[];
+  /**
+   * EAP of theta for each possible sum score, the examinees with that complete-data sum score, and
+   * the number the model expects among them.
+   */
+  eapsum_table: { sum_score: number; theta: number; se: number; scale_score: number | null; n: number; expected: number }[];
+  /** Test characteristic curve, test information and conditional standard error at each theta. */
+  characteristics: { theta: number[]; tcc: number[]; tif: number[]; csem: number[]; max_score: number };
+  marginal_reliability: number;
+  /** The distribution of the finite estimates (null when there are none). */
+  summary: { n_scored: number; n_extreme: number; mean: number | null; sd: number | null; min: number | null; max: number | null };
+  classification: null | {
+    cuts: number[];
+    levels: { name: string; n: number }[];
+    accuracy: number;
+    consistency: number;
+  };
+  warnings: Warning[];
+}
+
+/** Scores examinees with known item parameters (an item-parameter CSV). Throws PacerError on bad input. */
+export function scoreIrt(responses: FileBytes, parameters: FileBytes, options?: ScoringOptions): ScoringResult;

@@ -19,6 +19,11 @@ const TOOLS = [
     title: 'IRT Calibration',
     load: () => import('./tools/irt-calibration.js'),
   },
+  {
+    id: 'test-scoring',
+    title: 'Test Scoring',
+    load: () => import('./tools/test-scoring.js'),
+  },
 ];
 
 const mounted = new Map(); // tool id -> its container element

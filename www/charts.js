@@ -1,7 +1,7 @@
 // Chart helpers on top of the vendored Apache ECharts (global `echarts`,
 // loaded as a classic script by index.html): item scatter, score
-// distribution, item curves against θ (characteristic, expected score,
-// information), category response curves, test information.
+// distribution, histogram, item curves against θ (characteristic, expected
+// score, information), category response curves, test information.
 //
 // CSP note: the page has `style-src 'self'` without 'unsafe-inline'. ECharts
 // sets styles through the CSSOM (element.style), which CSP allows; the only
@@ -207,6 +207,70 @@ export function renderScoreDistribution(container, distribution, nPersons) {
         data: rows.map((r) => r.count),
         itemStyle: { color: COLORS.bar },
         barCategoryGap: '12%',
+      },
+    ],
+  });
+}
+
+/**
+ * Histogram of a continuous score (θ, scale scores): adjacent bars, one per
+ * bin { from, to, count }, on a numeric axis, with optional dashed guide
+ * lines `marks` [{ value, label }] (e.g. cut scores).
+ */
+export function renderHistogram(container, { bins, xName, marks = [], digits = 2 }) {
+  const total = bins.reduce((sum, b) => sum + b.count, 0);
+  const label = (x) => String(Number(Number(x).toFixed(digits)));
+  const lo = bins.length ? bins[0].from : 0;
+  const hi = bins.length ? bins[bins.length - 1].to : 1;
+  const markLo = Math.min(lo, ...marks.map((m) => m.value));
+  const markHi = Math.max(hi, ...marks.map((m) => m.value));
+  return initChart(container, {
+    grid: { left: 64, right: 24, top: marks.length ? 36 : 24, bottom: 56 },
+    tooltip: {
+      ...tooltipBase,
+      trigger: 'item',
+      formatter: (p) => {
+        const bin = bins[p.dataIndex];
+        if (!bin) return '';
+        const share = total ? ` (${((100 * bin.count) / total).toFixed(1)}%)` : '';
+        return `${escapeHtml(label(bin.from))} to ${escapeHtml(label(bin.to))}<br><strong>${fmtInt(bin.count)}</strong> persons${share}`;
+      },
+    },
+    xAxis: {
+      type: 'value',
+      name: xName,
+      nameLocation: 'middle',
+      nameGap: 32,
+      min: markLo,
+      max: markHi,
+      scale: true,
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    yAxis: {
+      type: 'value',
+      name: 'Persons',
+      nameLocation: 'middle',
+      nameGap: 48,
+      minInterval: 1,
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    series: [
+      {
+        name: 'Persons',
+        type: 'bar',
+        // Bars at the bins' centres, as wide as a bin (the axis' band is the smallest gap).
+        data: bins.map((b) => [(b.from + b.to) / 2, b.count]),
+        barWidth: '96%',
+        itemStyle: { color: COLORS.bar },
+        markLine: marks.length
+          ? {
+              silent: true,
+              symbol: 'none',
+              lineStyle: { color: COLORS.flagged, type: 'dashed', width: 1.5 },
+              label: { position: 'end', color: COLORS.text, fontSize: 11, formatter: (p) => p.name },
+              data: marks.map((m) => ({ xAxis: m.value, name: m.label })),
+            }
+          : undefined,
       },
     ],
   });

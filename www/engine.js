@@ -116,6 +116,19 @@ export function calibrateIrt(bytes, options, onProgress) {
   return call('irt', 'calibrate_irt', { bytes: copy, options }, [copy.buffer], onProgress);
 }
 
+/**
+ * Scores the examinees of `bytes` with the item parameters of `params` (both
+ * copied), in the 'main' lane. Resolves to the parsed result.
+ * @param {Uint8Array} bytes  the response file's contents (CSV or XLSX)
+ * @param {Uint8Array} params  the item-parameter file's contents (CSV)
+ * @param {object} options  the engine's options JSON (fileName, paramsFileName, method, D, priorMean, priorSd, scale, cuts, levels)
+ */
+export function scoreIrt(bytes, params, options) {
+  const copy = bytes.slice();
+  const paramsCopy = params.slice();
+  return call('main', 'score_irt', { bytes: copy, params: paramsCopy, options }, [copy.buffer, paramsCopy.buffer]);
+}
+
 /** Stops a running calibration; its promise rejects with code 'cancelled'. */
 export function cancelCalibration() {
   cancelAll('irt');

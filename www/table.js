@@ -7,6 +7,10 @@
 //   container.append(table.element);
 //   table.setFilter((row) => row.flags.length > 0);   // extra filter, or null
 //
+// `maxRows` (default: all) limits how many of the matching rows are rendered
+// (after sorting and searching, so every row can still be reached); the count
+// line says how many are shown.
+//
 // A column is { key, label, description?, numeric?, sortable? (default true),
 //   rowHeader? (renders <th scope="row">), value?(row) (sort key, default row[key]),
 //   render?(row, cell) (fills the cell; default: text of the value),
@@ -57,6 +61,7 @@ export function createTable({
   searchText = (row) => Object.values(row).join(' '),
   noun = ['row', 'rows'],
   extraControls = [],
+  maxRows = Infinity,
 }) {
   const uid = id ?? `table-${++tableCount}`;
   const state = { sortKey: null, sortDir: 'ascending', query: '', filter: null, rows: [...rows] };
@@ -157,7 +162,8 @@ export function createTable({
   }
 
   function renderBody() {
-    const shown = visibleRows();
+    const matching = visibleRows();
+    const shown = matching.length > maxRows ? matching.slice(0, maxRows) : matching;
     tbody.replaceChildren(
       ...shown.map((row) => h('tr', {}, columns.map((col) => renderCell(col, row)))),
     );
@@ -169,10 +175,12 @@ export function createTable({
       else th.removeAttribute('aria-sort');
     }
     const total = state.rows.length;
+    const number = (n) => n.toLocaleString('en-US');
     count.textContent =
       shown.length === total
-        ? `${total} ${total === 1 ? noun[0] : noun[1]}`
-        : `Showing ${shown.length} of ${total} ${total === 1 ? noun[0] : noun[1]}`;
+        ? `${number(total)} ${total === 1 ? noun[0] : noun[1]}`
+        : `Showing ${number(shown.length)} of ${number(total)} ${total === 1 ? noun[0] : noun[1]}` +
+          (shown.length < matching.length ? ` (the first ${number(shown.length)} of ${number(matching.length)} that match; sort or search to see others)` : '');
   }
 
   renderBody();

@@ -86,3 +86,80 @@ export function showResults(results, sections, draw = () => {}) {
     results.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
   }
 }
+
+// ------------------------------------------------------------------- forms
+
+/**
+ * A radio button (or checkbox, `type`) with its label, and an optional
+ * description under the label (id `<id>-desc`).
+ */
+export function choice({ id, name, value, label, type = 'radio', checked = false, disabled = false, describedBy = null, description = null }) {
+  return h(
+    'label',
+    { class: description ? 'choice choice--described' : 'choice', for: id },
+    h('input', { type, name, value, id, checked, disabled, 'aria-describedby': describedBy }),
+    h(
+      'span',
+      { class: 'choice__text' },
+      h('span', { class: 'choice__label' }, label),
+      description ? h('span', { class: 'choice__description', id: `${id}-desc` }, description) : null,
+    ),
+  );
+}
+
+/** A short text input described by its help (`<id>-help`) and error (`<id>-error`) paragraphs. */
+export function textInput(inputId, value, { inputmode = 'decimal', size = 8, describedBy = [] } = {}) {
+  return h('input', {
+    type: 'text',
+    id: inputId,
+    class: 'input',
+    value,
+    inputmode,
+    size: String(size),
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': [`${inputId}-help`, `${inputId}-error`, ...describedBy].join(' '),
+  });
+}
+
+/** Marks the control `inputId` in `root` invalid and shows `message` in its `<id>-error` paragraph. */
+export function fieldError(root, inputId, message) {
+  root.querySelector(`#${inputId}`)?.setAttribute('aria-invalid', 'true');
+  const el = root.querySelector(`#${inputId}-error`);
+  if (el) {
+    el.hidden = false;
+    el.textContent = message;
+  }
+}
+
+/** Hides every .field__error (and the `extra` messages) in `root` and clears aria-invalid. */
+export function clearFieldErrors(root, extra = []) {
+  for (const el of [...extra, ...root.querySelectorAll('.field__error')]) {
+    el.hidden = true;
+    el.textContent = '';
+  }
+  for (const el of root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+}
+
+/** The engine's warnings as a panel (id `<prefix>warnings`), or null when there are none. */
+export function warningsPanel(prefix, warnings) {
+  if (!warnings?.length) return null;
+  return h(
+    'section',
+    { class: 'panel panel--warning', id: `${prefix}warnings`, 'aria-labelledby': `${prefix}warnings-title` },
+    h('h3', { id: `${prefix}warnings-title`, class: 'panel__title' }, `Warnings (${warnings.length})`),
+    h(
+      'ul',
+      { class: 'warnings' },
+      warnings.map((w) =>
+        h(
+          'li',
+          { 'data-code': w.code ?? null },
+          // The engine's messages usually name the item already.
+          w.item && !String(w.message ?? '').includes(w.item) ? h('strong', {}, `${w.item}: `) : null,
+          w.message ?? w.code,
+        ),
+      ),
+    ),
+  );
+}

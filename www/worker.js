@@ -4,6 +4,7 @@
 //   in:  { id, type: 'version' }
 //        { id, type: 'analyze_items', bytes: Uint8Array, options: {...} }
 //        { id, type: 'calibrate_irt', bytes: Uint8Array, options: {...} }
+//        { id, type: 'score_irt', bytes: Uint8Array, params: Uint8Array, options: {...} }
 //   out: { id, ok: true, result }            result = parsed JSON (or a string for 'version')
 //        { id, ok: false, error: { code, message, ... } }
 //        { id, progress: { iteration, change, loglik } }   (calibrate_irt, before the reply;
@@ -89,6 +90,11 @@ const handlers = {
       return false;
     };
     const json = calibrate(bytes, JSON.stringify(options ?? {}), onProgress);
+    return JSON.parse(json);
+  },
+  async score_irt({ bytes, params, options }) {
+    await engine();
+    const json = need('score_irt')(bytes, params, JSON.stringify(options ?? {}));
     return JSON.parse(json);
   },
 };

@@ -58,9 +58,9 @@ async function mainScenario(page, log) {
   const { origin, tmp } = site;
   await page.goto(`${origin}/#/irt-calibration`);
 
-  // Both tools are in the nav; the IRT one is current.
+  // The tools are in the nav; the IRT one is current.
   const nav = page.locator('nav .tool-nav__link');
-  assert.deepEqual(await nav.allTextContents(), ['Item Analysis', 'IRT Calibration']);
+  assert.deepEqual(await nav.allTextContents(), ['Item Analysis', 'IRT Calibration', 'Test Scoring']);
   assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), 'IRT Calibration');
   await page.locator('#irt-file-input').waitFor({ state: 'attached' });
   assert.equal(await page.locator('#irt-model-2pl').isChecked(), true, '2PL is the default model');
@@ -500,6 +500,10 @@ test('irt calibration: mixed format, a per-item model file, two groups with anch
     assert.deepEqual(await chartSeries(page, 'irt-chart-categories'), ['score 0', 'score 1', 'score 2', 'score 3']);
     await page.selectOption('#irt-curve-item', { label: 'b1' });
     assert.deepEqual(await chartSeries(page, 'irt-chart-categories'), ['score 0', 'score 1']);
+
+    // Items estimated in each group: their parameters cannot be handed to Test Scoring.
+    assert.equal(await page.locator('#irt-score-examinees').isDisabled(), true);
+    assert.match(await page.locator('#irt-score-note').textContent(), /b4, p2/);
 
     // Removing the item-model file: the next run uses the Mixed rule alone.
     await page.click('#irt-item-models-remove');

@@ -104,3 +104,38 @@ test('calibrateIrt on LSAT7 reproduces mirt and reports progress', () => {
   assert.ok(r.seen > 0 && r.seen <= r.iterations);
   assert.equal(r.stopped, 'cancelled');
 });
+
+test('scoreIrt scores LSAT7 with mirt\u2019s 2PL parameters as mirt (EAP) and throws PacerError on a bad parameter file', () => {
+  const data = path.join(root, 'tests/fixtures/LSAT7/data.csv');
+  // mirt's 2PL (D = 1) as an item-parameter CSV: a = a1, b = -d / a1.
+  const pars = readFileSync(path.join(root, 'tests/fixtures/LSAT7/mirt_2PL_pars_slopeint_se.csv'), 'utf8').trim().split(/\r?\n/);
+  const head = pars[0].split(',');
+  const params = ['item,model,a,b', ...pars.slice(1).map((line) => {
+    const f = line.split(',');
+    const a = Number(f[head.indexOf('a1')]);
+    return [f[0], '2pl', a, -Number(f[head.indexOf('d')]) / a].join(',');
+  })].join('\n') + '\n';
+  const out = runInConsumer(`
+    import { readFileSync } from 'node:fs';
+    import { scoreIrt, PacerError } from 'pacer-psychometrics';
+    const params = ${JSON.stringify(params)};
+    const r = scoreIrt(readFileSync(${JSON.stringify(data)}), params, { fileName: 'LSAT7.csv', paramsFileName: 'pars.csv', method: 'eap', D: 1 });
+    let error = null;
+    try { scoreIrt(readFileSync(${JSON.stringify(data)}), params.replace('Item.5', 'Item.9'), { paramsFileName: 'bad.csv', D: 1 }); }
+    catch (e) { error = { isPacer: e instanceof PacerError, message: e.message }; }
+    console.log(JSON.stringify({ tool: r.tool, n: r.persons.length, theta: r.persons[0].theta, table: r.eapsum_table.length, error }));
+  `);
+  const r = JSON.parse(out);
+  assert.equal(r.tool, 'test_scoring');
+  assert.equal(r.n, 1000);
+  assert.equal(r.table, 6);
+  // mirt's EAP of the first person's pattern (tests/fixtures/LSAT7/mirt_2PL_fscores_patterns.csv).
+  const [header, ...rows] = readFileSync(path.join(root, 'tests/fixtures/LSAT7/mirt_2PL_fscores_patterns.csv'), 'utf8').trim().split(/\r?\n/).map((l) => l.split(',').map((f) => f.replace(/^"|"$/g, '')));
+  const first = readFileSync(data, 'utf8').split(/\r?\n/)[1].split(',').map(Number);
+  const match = rows.find((row) => ['Item.1', 'Item.2', 'Item.3', 'Item.4', 'Item.5'].every((item, j) => Number(row[header.indexOf(item)]) === first[j]));
+  assert.ok(match, 'mirt has the first pattern');
+  const eap = Number(match[header.indexOf('EAP')]);
+  assert.ok(Math.abs(r.theta - eap) < 1e-3, `theta ${r.theta} vs mirt ${eap}`);
+  assert.equal(r.error?.isPacer, true, 'a PacerError');
+  assert.match(r.error.message, /Item\.9/);
+});

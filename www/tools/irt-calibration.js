@@ -20,7 +20,21 @@ import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS } from '../table.js';
 import { chartFigure, chartsAvailable, renderCategoryCurves, renderItemCurves, renderTestInformation } from '../charts.js';
 import { baseName, downloadCsv, downloadJson, toCsv } from '../download.js';
 import { createDataInput, responseFileHelp } from '../data-input.js';
-import { clearResults, markBusy, resultsHeader, setStatus, showResults, stat, toolSection } from '../tool-ui.js';
+import { publishCalibration } from '../handoff.js';
+import {
+  choice,
+  clearFieldErrors,
+  clearResults,
+  fieldError as markFieldError,
+  markBusy,
+  resultsHeader,
+  setStatus,
+  showResults,
+  stat,
+  textInput,
+  toolSection,
+  warningsPanel,
+} from '../tool-ui.js';
 
 export const id = 'irt-calibration';
 export const title = 'IRT Calibration';
@@ -119,14 +133,8 @@ const BOUND = { symbol: '\u25C6', label: 'At bound', text: 'at the bound of its 
 
 // ------------------------------------------------------------------ markup
 
-function radio(name, value, idSuffix, label, { checked = false, describedBy = null, description = null } = {}) {
-  const inputId = `irt-${idSuffix}`;
-  return h(
-    'label',
-    { class: description ? 'choice choice--described' : 'choice', for: inputId },
-    h('input', { type: 'radio', name, value, id: inputId, checked, 'aria-describedby': describedBy }),
-    h('span', { class: 'choice__text' }, h('span', { class: 'choice__label' }, label), description ? h('span', { class: 'choice__description', id: `${inputId}-desc` }, description) : null),
-  );
+function radio(name, value, idSuffix, label, options = {}) {
+  return choice({ id: `irt-${idSuffix}`, name, value, label, ...options });
 }
 
 function modelRadio(m) {
@@ -146,20 +154,6 @@ function field({ id: fieldId, label, input, help }) {
     help ? h('p', { class: 'help', id: `${fieldId}-help` }, help) : null,
     h('p', { class: 'field__error', id: `${fieldId}-error`, hidden: true }),
   );
-}
-
-function textInput(inputId, value, { inputmode = 'decimal', size = 8, describedBy = [] } = {}) {
-  return h('input', {
-    type: 'text',
-    id: inputId,
-    class: 'input',
-    value,
-    inputmode,
-    size: String(size),
-    autocomplete: 'off',
-    spellcheck: 'false',
-    'aria-describedby': [`${inputId}-help`, `${inputId}-error`, ...describedBy].join(' '),
-  });
 }
 
 function template(dataPanel) {
@@ -575,19 +569,12 @@ export function mount(container) {
   }
   function clearErrors() {
     data.clearError();
-    for (const el of [optionsError, ...root.querySelectorAll('.field__error')]) {
-      el.hidden = true;
-      el.textContent = '';
-    }
-    for (const el of root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    clearFieldErrors(root, [optionsError]);
     // A bad item-model file stays reported until it is replaced or removed.
     if (itemModels?.error) fieldError('irt-item-models-input', itemModels.error);
   }
   function fieldError(inputId, message) {
-    const input = root.querySelector(`#${inputId}`);
-    input?.setAttribute('aria-invalid', 'true');
-    const el = root.querySelector(`#${inputId}-error`);
-    if (el) showError(el, message);
+    markFieldError(root, inputId, message);
   }
   function setBusy(isBusy) {
     markBusy(root, isBusy, [runButton]);
@@ -821,7 +808,7 @@ export function mount(container) {
       const seconds = (performance.now() - started) / 1000;
       stopProgress();
       setBusy(false);
-      renderResults(results, result);
+      renderResults(results, result, current);
       setStatus(status, `Calibrated ${current.name}: ${calibrationLabel(result.options ?? options)}, ${describeStop(result)} (${seconds.toFixed(2)} s).`);
     } catch (error) {
       if (token !== runCounter) return;
@@ -976,7 +963,7 @@ function calibrationLabel(options) {
   return Object.keys(o.item_models ?? o.itemModels ?? {}).length ? `${label} with per-item models` : label;
 }
 
-function renderResults(results, result) {
+function renderResults(results, result, responses) {
   const model = result.options?.model ?? result.items?.[0]?.model ?? '';
   const stem = `${baseName(result.file)}-irt-${String(model).replace(/[^a-z0-9]/gi, '') || 'model'}`;
   const header = resultsHeader({
@@ -990,8 +977,9 @@ function renderResults(results, result) {
   const sections = [
     header,
     h('p', { class: 'results__meta' }, describeRun(result)),
-    warningsSection(result),
+    warningsPanel('irt-', result.warnings),
     summarySection(result),
+    scoringSection(result, responses, stem),
     groupsSection(result),
     itemsSection(result),
     chartsSection(result, stem),
@@ -1109,27 +1097,83 @@ function summarySection(result) {
   );
 }
 
-function warningsSection(result) {
-  const warnings = result.warnings ?? [];
-  if (!warnings.length) return null;
+// ----------------------------------------------------------------- scoring
+
+/**
+ * The button that hands this calibration's parameters (and its response file
+ * and D) to the Test Scoring page, and switches to it. Not for results with
+ * items estimated in each group: scoring takes one set of parameters per item.
+ */
+function scoringSection(result, responses, stem) {
+  const items = result.items ?? [];
+  const perGroup = [...new Set(items.filter((it) => it.group !== null && it.group !== undefined).map((it) => it.item))];
+  const button = h(
+    'button',
+    { type: 'button', id: 'irt-score-examinees', class: 'button', disabled: perGroup.length > 0 || !items.length || !responses, 'aria-describedby': 'irt-score-note' },
+    'Score examinees with these parameters',
+  );
+  const note = perGroup.length
+    ? `This calibration estimated ${perGroup.length === 1 ? 'an item' : `${perGroup.length} items`} in each group (${perGroup.slice(0, 6).join(', ')}${perGroup.length > 6 ? ', \u2026' : ''}); Test Scoring takes one set of parameters per item, so these cannot be passed on. Calibrate in one group, or with every item an anchor, to score with them.`
+    : `Opens Test Scoring with ${responses?.name ?? 'the response file'} and these item parameters (D = ${result.options?.D ?? DASH}) selected; choose the scoring method there.`;
+  button.addEventListener('click', () => {
+    if (button.disabled || !responses) return;
+    const latent = result.latent ?? {};
+    publishCalibration({
+      paramsCsv: scoringParametersCsv(items),
+      paramsFileName: `${stem}-parameters.csv`,
+      label: `${calibrationLabel(result.options)} calibration of ${result.file ?? responses.name}`,
+      nItems: items.length,
+      D: result.options?.D,
+      // The calibration's latent distribution (its variance is estimated under Rasch, PCM and RSM).
+      prior: { mean: isNumber(latent.mean) ? latent.mean : 0, sd: isNumber(latent.variance) && latent.variance > 0 ? Math.sqrt(latent.variance) : 1 },
+      responses: { name: responses.name, bytes: responses.bytes },
+    });
+    location.hash = '#/test-scoring';
+  });
   return h(
     'section',
-    { class: 'panel panel--warning', id: 'irt-warnings', 'aria-labelledby': 'irt-warnings-title' },
-    h('h3', { id: 'irt-warnings-title', class: 'panel__title' }, `Warnings (${warnings.length})`),
-    h(
-      'ul',
-      { class: 'warnings' },
-      warnings.map((w) =>
-        h(
-          'li',
-          { 'data-code': w.code ?? null },
-          // The engine's messages usually name the item already.
-          w.item && !String(w.message ?? '').includes(w.item) ? h('strong', {}, `${w.item}: `) : null,
-          w.message ?? w.code,
-        ),
-      ),
-    ),
+    { class: 'panel', id: 'irt-scoring', 'aria-labelledby': 'irt-scoring-title' },
+    h('h3', { id: 'irt-scoring-title', class: 'panel__title' }, 'Scoring'),
+    h('div', { class: 'run-row run-row--compact' }, button, h('p', { class: 'help', id: 'irt-score-note' }, note)),
   );
+}
+
+/**
+ * The items' parameters in the Test Scoring page's parameter-file format:
+ * item, model, a (the IRT-metric slope a1 / D, which the scoring page
+ * multiplies by the same D), b when every item is a 0/1 item, otherwise
+ * b1..bk (a 0/1 item's b in b1; graded items' category boundaries; the
+ * partial credit family's step parameters -(d_k - d_{k-1}) / a1, which for a
+ * rating scale item are its location plus the shared thresholds), c (3PL,
+ * 4PL) and u (4PL), scores (';'-separated). Items estimated in each group are
+ * left out.
+ */
+export function scoringParametersCsv(items) {
+  const used = items.filter((it) => it.group === null || it.group === undefined);
+  const binary = (it) => isBinaryModel(it.model);
+  const steps = (it) => {
+    if (binary(it)) return [it.b];
+    const d = it.intercepts ?? [];
+    // Rating scale items: from the intercepts (their thresholds are shared, their location apart).
+    if (it.model === 'rsm' && d.length && isNumber(it.a1) && it.a1 > 0) return d.map((dk, k) => -(dk - (k ? d[k - 1] : 0)) / it.a1);
+    return it.thresholds ?? [];
+  };
+  const allBinary = used.every(binary);
+  const width = Math.max(1, ...used.map((it) => steps(it).length));
+  const stepKeys = allBinary ? ['b'] : Array.from({ length: width }, (_, k) => `b${k + 1}`);
+  const anyGuessing = used.some((it) => hasGuessing(it.model));
+  const anyUpper = used.some((it) => hasUpper(it.model));
+  const header = ['item', 'model', 'a', ...stepKeys, ...(anyGuessing ? ['c'] : []), ...(anyUpper ? ['u'] : []), 'scores'];
+  const rows = used.map((it) => [
+    it.item,
+    it.model,
+    it.a,
+    ...stepKeys.map((_, k) => steps(it)[k] ?? null),
+    ...(anyGuessing ? [hasGuessing(it.model) ? it.c : null] : []),
+    ...(anyUpper ? [hasUpper(it.model) ? it.u : null] : []),
+    it.scores ?? [],
+  ]);
+  return toCsv(header, rows);
 }
 
 // ------------------------------------------------------------------ groups
