@@ -257,3 +257,48 @@ fn reporting_and_test_characteristics() {
     };
     assert!(score(&data, &items, &codes, "params.csv", &bad).is_err());
 }
+
+#[test]
+fn a_missing_response_scores_as_if_the_item_were_not_in_the_test() {
+    // EAP, WLE and EAP-sum of LSAT7 patterns with Item.3 missing (every other examinee) equal
+    // those of the four-item test without Item.3 (the row kernel subtracts the missing item's
+    // row).
+    let params = parameter_file("LSAT7/mirt_2PL_pars_slopeint_se.csv", "2pl", None);
+    let text = String::from_utf8(fixture_bytes("LSAT7/data.csv")).unwrap();
+    let mut with_missing = String::new();
+    let mut without = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let mut blanked = cells.clone();
+        if i % 2 == 1 {
+            blanked[2] = "";
+        }
+        with_missing.push_str(&(blanked.join(",") + "\n"));
+        let kept: Vec<&str> = cells
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != 2)
+            .map(|(_, c)| *c)
+            .collect();
+        without.push_str(&(kept.join(",") + "\n"));
+    }
+    let four: String = String::from_utf8(params.clone())
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("Item.3,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for method in [
+        ScoringMethod::Eap,
+        ScoringMethod::Wle,
+        ScoringMethod::Eapsum,
+    ] {
+        let a = run(with_missing.as_bytes(), &params, method);
+        let b = run(without.as_bytes(), four.as_bytes(), method);
+        for (p, q) in a.persons.iter().zip(&b.persons).step_by(2) {
+            assert_eq!(p.answered, 4);
+            assert_close("θ", p.theta.unwrap(), q.theta.unwrap(), 1e-10);
+            assert_close("SE", p.se.unwrap(), q.se.unwrap(), 1e-10);
+        }
+    }
+}

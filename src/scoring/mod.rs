@@ -409,39 +409,48 @@ fn probability_tables(items: &[PolyItem], nodes: &[f64]) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Posterior mean and SD over `nodes` for each pattern, by the E-step's row kernel.
+/// Posterior mean and SD over `nodes` for each pattern, by the E-step's row kernel: the base row
+/// is `log π + Σ_j log P_j0` (every item in its lowest category); an answer in category c > 0
+/// adds the row `log P_jc − log P_j0`, a missing answer subtracts `log P_j0`. When every item's
+/// log-probability is concave in θ (no asymptotes), a complete pattern's row is first tried
+/// over the window of its summed score's posterior (`hints`), which the kernel verifies.
 fn eap_patterns(
     patterns: &Patterns,
     items: &[PolyItem],
     nodes: &[f64],
     log_prior: &[f64],
+    hints: &[crate::irt::estep::Window],
 ) -> Vec<Option<(f64, f64)>> {
     let q = nodes.len();
     let stride = vecmath::padded(q);
+    let k = items.len();
+    // Rows: per item its categories 1..K−1 (differences), then per item log P_j0.
     let offsets: Vec<usize> = items
         .iter()
         .scan(0, |acc, it| {
             let o = *acc;
-            *acc += it.categories();
+            *acc += it.categories() - 1;
             Some(o)
         })
         .collect();
-    let rows: usize = items.iter().map(|it| it.categories()).sum();
-    let mut table = vec![0.0; rows * stride];
+    let zero_rows: usize = items.iter().map(|it| it.categories() - 1).sum();
+    let mut table = vec![0.0; (zero_rows + k) * stride];
+    let mut base = vec![f64::NEG_INFINITY; stride];
+    base[..q].copy_from_slice(log_prior);
     let mut lp = vec![0.0; items.iter().map(|i| i.categories()).max().unwrap_or(2)];
     for (j, it) in items.iter().enumerate() {
         for (t, &theta) in nodes.iter().enumerate() {
             it.log_probs(theta, &mut lp);
-            for c in 0..it.categories() {
-                table[(offsets[j] + c) * stride + t] = lp[c];
+            base[t] += lp[0];
+            table[(zero_rows + j) * stride + t] = lp[0];
+            for c in 1..it.categories() {
+                table[(offsets[j] + c - 1) * stride + t] = lp[c] - lp[0];
             }
         }
     }
-    let mut base = vec![f64::NEG_INFINITY; stride];
-    base[..q].copy_from_slice(log_prior);
+    let log_concave = items.iter().all(|it| !it.model.has_asymptote());
     let mut padded_nodes = vec![0.0; stride];
     padded_nodes[..q].copy_from_slice(nodes);
-    let k = patterns.n_items;
     let n = patterns.counts.len();
     let per = n.div_ceil(16).max(1);
     let chunks: Vec<std::ops::Range<usize>> =
@@ -449,24 +458,31 @@ fn eap_patterns(
     let parts = crate::parallel::map_indices(chunks.len(), |ci| {
         let mut w = vec![0.0; stride];
         let mut add: Vec<u32> = Vec::with_capacity(k);
+        let mut sub: Vec<u32> = Vec::new();
         chunks[ci]
             .clone()
             .map(|p| {
                 add.clear();
+                sub.clear();
+                let mut sum = 0usize;
                 for (j, &c) in patterns.codes[p * k..(p + 1) * k].iter().enumerate() {
-                    if c != MISSING {
-                        add.push((offsets[j] + c as usize) as u32);
+                    if c == MISSING {
+                        sub.push((zero_rows + j) as u32);
+                    } else if c > 0 {
+                        add.push((offsets[j] + c as usize - 1) as u32);
+                        sum += c as usize;
                     }
                 }
+                let hint = if sub.is_empty() { hints[sum] } else { [0, 0] };
                 let row = crate::irt::estep::posterior_row(
                     &mut w,
                     &base,
                     &table,
                     stride,
                     &add,
-                    &[],
-                    [0, 0],
-                    false,
+                    &sub,
+                    hint,
+                    log_concave,
                 );
                 let ws = &w[row.lo..row.hi];
                 let th = &padded_nodes[row.lo..row.hi];
@@ -477,6 +493,25 @@ fn eap_patterns(
             .collect::<Vec<_>>()
     });
     parts.into_iter().flatten().collect()
+}
+
+/// The response patterns to estimate: distinct patterns when the test has few enough possible
+/// patterns (at most 2^24) for repeats to be likely, otherwise every examinee's row as it is
+/// (collapsing a million mostly distinct rows costs more than it saves).
+fn distinct_rows(codes: &[u8], items: &[PolyItem]) -> Patterns {
+    let k = items.len();
+    let bits: f64 = items.iter().map(|it| (it.categories() as f64).log2()).sum();
+    if bits <= 24.0 {
+        return Patterns::from_codes(codes, k, None);
+    }
+    let n = codes.len() / k.max(1);
+    Patterns {
+        n_items: k,
+        codes: codes.to_vec(),
+        counts: vec![1.0; n],
+        person_pattern: (0..n as u32).collect(),
+        groups: vec![0; n],
+    }
 }
 
 /// Scores every examinee of `data` with the items' parameters (`codes`: categories per
@@ -499,7 +534,7 @@ pub fn score(
     let q = nodes.len();
     let prior = quad.normal_weights(options.prior_mean, options.prior_sd);
     let log_prior: Vec<f64> = prior.iter().map(|w| w.ln()).collect();
-    let patterns = Patterns::from_codes(codes, k, None);
+    let patterns = distinct_rows(codes, items);
     let np = patterns.counts.len();
     let max_cat: Vec<u8> = items.iter().map(|it| (it.categories() - 1) as u8).collect();
 
@@ -545,7 +580,22 @@ pub fn score(
         }
     }
     let estimates: Vec<Option<(f64, f64)>> = match options.method {
-        ScoringMethod::Eap => eap_patterns(&patterns, items, &nodes, &log_prior),
+        ScoringMethod::Eap => {
+            // Each summed score's posterior window (nodes within e^−CUT of its largest).
+            let hints: Vec<crate::irt::estep::Window> = (0..=max_score)
+                .map(|s| {
+                    let lw: Vec<f64> = (0..q)
+                        .map(|t| log_prior[t] + full[s * q + t].max(1e-300).ln())
+                        .collect();
+                    let top = lw.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let keep = |t: &usize| lw[*t] >= top - crate::irt::estep::CUT;
+                    let lo = (0..q).find(keep).unwrap_or(0);
+                    let hi = (0..q).rev().find(keep).map_or(q, |t| t + 1);
+                    [lo as u32, hi as u32]
+                })
+                .collect();
+            eap_patterns(&patterns, items, &nodes, &log_prior, &hints)
+        }
         ScoringMethod::Eapsum => {
             let table: Vec<(f64, f64)> = (0..=max_score)
                 .map(|s| {
