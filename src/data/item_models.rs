@@ -16,13 +16,7 @@ struct Sink<'a> {
     models: BTreeMap<String, ItemModel>,
 }
 
-fn text(cell: Option<&Cell<'_>>) -> String {
-    match cell {
-        Some(Cell::Text(s)) | Some(Cell::Other(s)) => s.trim().to_string(),
-        Some(Cell::Number(v)) => v.to_string(),
-        _ => String::new(),
-    }
-}
+use super::table::cell_text as text;
 
 impl RowSink for Sink<'_> {
     fn header(&mut self, names: Vec<String>, row: usize) -> Result<()> {
@@ -74,15 +68,7 @@ impl RowSink for Sink<'_> {
             .build());
         };
         if self.models.insert(item.clone(), m).is_some() {
-            return Err(InputError::new(
-                ErrorCode::DuplicateItem,
-                self.file,
-                format!("item '{item}' is listed twice"),
-            )
-            .row(row)
-            .column("item")
-            .hint("Give each item one row.")
-            .build());
+            return Err(table::item_listed_twice(self.file, &item, row));
         }
         Ok(())
     }

@@ -51,13 +51,7 @@ struct Sink<'a> {
     items: Vec<ParameterItem>,
 }
 
-fn text(cell: Option<&Cell<'_>>) -> String {
-    match cell {
-        Some(Cell::Text(s)) | Some(Cell::Other(s)) => s.trim().to_string(),
-        Some(Cell::Number(v)) => v.to_string(),
-        _ => String::new(),
-    }
-}
+use super::table::cell_text as text;
 
 impl Sink<'_> {
     fn err(&self, row: usize, column: &str, problem: String, hint: &str) -> crate::Error {
@@ -166,15 +160,7 @@ impl RowSink for Sink<'_> {
             ));
         };
         if self.items.iter().any(|i| i.item == item) {
-            return Err(InputError::new(
-                ErrorCode::DuplicateItem,
-                self.file,
-                format!("item '{item}' is listed twice"),
-            )
-            .row(row)
-            .column("item")
-            .hint("Give each item one row.")
-            .build());
+            return Err(table::item_listed_twice(self.file, &item, row));
         }
         let a = match self.number(cells, cols.a, "a", row, &item)? {
             Some(v) => v,

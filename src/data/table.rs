@@ -108,3 +108,25 @@ pub fn column_label(names: &[String], col: usize) -> String {
         _ => format!("#{}", col + 1),
     }
 }
+
+/// A cell as trimmed text (numbers written out; empty cells give "").
+pub fn cell_text(cell: Option<&Cell<'_>>) -> String {
+    match cell {
+        Some(Cell::Text(s)) | Some(Cell::Other(s)) => s.trim().to_string(),
+        Some(Cell::Number(v)) => v.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The error for an item listed twice in a per-item file (row and column `item`).
+pub fn item_listed_twice(file: &str, item: &str, row: usize) -> crate::Error {
+    crate::error::InputError::new(
+        crate::error::ErrorCode::DuplicateItem,
+        file,
+        format!("item '{item}' is listed twice"),
+    )
+    .row(row)
+    .column("item")
+    .hint("Give each item one row.")
+    .build()
+}
