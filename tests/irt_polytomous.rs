@@ -740,36 +740,26 @@ fn graded_sx2(
     offset: u8,
     pars: &str,
 ) -> Vec<pacer::irt::item_fit::SX2> {
-    use pacer::irt::item_fit::{s_x2, SummedScoreFit};
+    use pacer::irt::item_fit::{category_tables, s_x2, SummedScoreFit};
     use pacer::irt::{PolyItem, Quadrature};
     let codes: Vec<u8> = data.codes().iter().map(|c| c - offset).collect();
     let quad = Quadrature::rectangular(61, 6.0).unwrap();
     let (h, rows) = read_csv_table(pars);
     let q = quad.nodes.len();
-    let probs: Vec<Vec<f64>> = rows
+    let items: Vec<PolyItem> = rows
         .iter()
-        .map(|r| {
-            let d: Vec<f64> = (1..)
+        .map(|r| PolyItem {
+            model: ItemModel::Grm,
+            a1: cell(&h, r, "a1"),
+            d: (1..)
                 .map_while(|k| h.iter().position(|c| *c == format!("d{k}")))
                 .map(|i| r[i].parse().unwrap())
-                .collect();
-            let item = PolyItem {
-                model: ItemModel::Grm,
-                a1: cell(&h, r, "a1"),
-                d,
-                g: 0.0,
-                u: 1.0,
-            };
-            let k = item.categories();
-            let mut table = vec![0.0; k * q];
-            let mut p = vec![0.0; k];
-            for (t, &theta) in quad.nodes.iter().enumerate() {
-                item.probs(theta, &mut p);
-                (0..k).for_each(|c| table[c * q + t] = p[c]);
-            }
-            table
+                .collect(),
+            g: 0.0,
+            u: 1.0,
         })
         .collect();
+    let probs = category_tables(&items.iter().collect::<Vec<_>>(), &quad.nodes);
     let free: Vec<usize> = probs.iter().map(|p| p.len() / q).collect();
     s_x2(
         &SummedScoreFit {

@@ -64,6 +64,25 @@ pub struct SummedScoreFit<'a> {
     pub group: Option<&'a str>,
 }
 
+/// Category probability tables of `items` at `nodes`: per item `P_c(θ_t)` at `c·q + t`, the
+/// layout [`lord_wingersky_nodes`] and [`SummedScoreFit::probs`] take.
+pub fn category_tables(items: &[&crate::irt::PolyItem], nodes: &[f64]) -> Vec<Vec<f64>> {
+    let q = nodes.len();
+    items
+        .iter()
+        .map(|it| {
+            let k = it.categories();
+            let mut table = vec![0.0; k * q];
+            let mut p = vec![0.0; k];
+            for (t, &theta) in nodes.iter().enumerate() {
+                it.probs(theta, &mut p);
+                (0..k).for_each(|c| table[c * q + t] = p[c]);
+            }
+            table
+        })
+        .collect()
+}
+
 /// Summed-score likelihoods by the generalised Lord-Wingersky recursion at every node at once:
 /// `f[s·q + t]` for s = 0..=Σ(K_j − 1), from the category probability tables of `items`
 /// (`P_c(θ_t)` at `c·q + t`). The update `f_s ← Σ_c f_{s−c} P_c` runs over the nodes, so it

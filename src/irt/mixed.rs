@@ -321,20 +321,8 @@ fn summed_score_fit(
             .iter()
             .map(|&j| item_names[items[j].column].clone())
             .collect();
-        let probs: Vec<Vec<f64>> = cols
-            .iter()
-            .map(|&j| {
-                let it = &em.items[j];
-                let (k, q) = (it.categories(), em.nodes.len());
-                let mut table = vec![0.0; k * q];
-                let mut p = vec![0.0; k];
-                for (t, &theta) in em.nodes.iter().enumerate() {
-                    it.probs(theta, &mut p);
-                    (0..k).for_each(|c| table[c * q + t] = p[c]);
-                }
-                table
-            })
-            .collect();
+        let engine: Vec<&PolyItem> = cols.iter().map(|&j| &em.items[j]).collect();
+        let probs = super::item_fit::category_tables(&engine, &em.nodes);
         let total: f64 = em.prior[g].iter().sum();
         let weights: Vec<f64> = em.prior[g].iter().map(|w| w / total).collect();
         let latent = if em.groups[g].free { 2 } else { 0 };

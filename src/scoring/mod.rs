@@ -20,7 +20,7 @@ pub mod person;
 
 use crate::data::{ParameterItem, ResponseMatrix, MISSING};
 use crate::error::{Error, ErrorCode, InputError, Result, Warning};
-use crate::irt::item_fit::lord_wingersky_nodes;
+use crate::irt::item_fit::{category_tables, lord_wingersky_nodes};
 use crate::irt::patterns::Patterns;
 use crate::irt::{PolyItem, Quadrature};
 use crate::vecmath;
@@ -391,24 +391,6 @@ pub fn match_items(
     Ok((items, codes))
 }
 
-/// Category probability tables `P_jc(θ_t)` at `c·q + t`.
-fn probability_tables(items: &[PolyItem], nodes: &[f64]) -> Vec<Vec<f64>> {
-    let q = nodes.len();
-    items
-        .iter()
-        .map(|it| {
-            let k = it.categories();
-            let mut table = vec![0.0; k * q];
-            let mut p = vec![0.0; k];
-            for (t, &theta) in nodes.iter().enumerate() {
-                it.probs(theta, &mut p);
-                (0..k).for_each(|c| table[c * q + t] = p[c]);
-            }
-            table
-        })
-        .collect()
-}
-
 /// Posterior mean and SD over `nodes` for each pattern, by the E-step's row kernel: the base row
 /// is `log π + Σ_j log P_j0` (every item in its lowest category); an answer in category c > 0
 /// adds the row `log P_jc − log P_j0`, a missing answer subtracts `log P_j0`. When every item's
@@ -452,7 +434,7 @@ fn eap_patterns(
     let mut padded_nodes = vec![0.0; stride];
     padded_nodes[..q].copy_from_slice(nodes);
     let n = patterns.counts.len();
-    let per = n.div_ceil(16).max(1);
+    let per = n.div_ceil(crate::irt::estep::CHUNKS).max(1);
     let chunks: Vec<std::ops::Range<usize>> =
         (0..n).step_by(per).map(|s| s..(s + per).min(n)).collect();
     let parts = crate::parallel::map_indices(chunks.len(), |ci| {
@@ -539,7 +521,7 @@ pub fn score(
     let max_cat: Vec<u8> = items.iter().map(|it| (it.categories() - 1) as u8).collect();
 
     // Summed-score table over all items.
-    let probs = probability_tables(items, &nodes);
+    let probs = category_tables(&items.iter().collect::<Vec<_>>(), &nodes);
     let full = lord_wingersky_nodes(probs.iter().map(|p| p.as_slice()), q);
     let max_score = full.len() / q - 1;
     let posterior_of = |f: &[f64]| -> (f64, f64, f64) {
@@ -555,6 +537,10 @@ pub fn score(
         let mean = m / total;
         (mean, (t2 / total - mean * mean).max(0.0).sqrt(), total)
     };
+    // Per summed score over all items: posterior mean, SD and marginal probability.
+    let by_sum: Vec<(f64, f64, f64)> = (0..=max_score)
+        .map(|s| posterior_of(&full[s * q..(s + 1) * q]))
+        .collect();
 
     // Per pattern: (θ, SE) or None, and the extreme flag.
     let mut s_sum = vec![0u32; np];
@@ -597,17 +583,12 @@ pub fn score(
             eap_patterns(&patterns, items, &nodes, &log_prior, &hints)
         }
         ScoringMethod::Eapsum => {
-            let table: Vec<(f64, f64)> = (0..=max_score)
-                .map(|s| {
-                    let (m, sd, _) = posterior_of(&full[s * q..(s + 1) * q]);
-                    (m, sd)
-                })
-                .collect();
             (0..np)
                 .map(|p| {
                     let x = &patterns.codes[p * k..(p + 1) * k];
                     if answered[p] == k {
-                        return Some(table[s_sum[p] as usize]);
+                        let (m, sd, _) = by_sum[s_sum[p] as usize];
+                        return Some((m, sd));
                     }
                     // Missing responses: the recursion over the answered items only.
                     let f = lord_wingersky_nodes(
@@ -795,7 +776,7 @@ pub fn score(
     }
     let eapsum_table = (0..=max_score)
         .map(|s| {
-            let (m, sd, ps) = posterior_of(&full[s * q..(s + 1) * q]);
+            let (m, sd, ps) = by_sum[s];
             SumScoreRow {
                 sum_score: s as u32,
                 theta: m,
