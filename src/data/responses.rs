@@ -295,16 +295,25 @@ impl Builder {
             .hint("Add one row per examinee below the header row.")
             .build());
         }
+        // Written without branches so that the loop over items vectorises; counts go through u32
+        // per block of rows (no overflow) into usize.
         let mut answered = vec![0usize; k];
+        let mut block_answered = vec![0u32; k];
         let mut max_scores = vec![0u8; k];
-        let mut min_scores = vec![MAX_SCORE; k];
-        for row in self.codes.chunks_exact(k) {
-            for (j, &c) in row.iter().enumerate() {
-                if c != MISSING {
-                    answered[j] += 1;
-                    max_scores[j] = max_scores[j].max(c);
-                    min_scores[j] = min_scores[j].min(c);
+        let mut min_scores = vec![MISSING; k];
+        for block in self.codes.chunks(k * (1 << 20)) {
+            block_answered.fill(0);
+            for row in block.chunks_exact(k) {
+                for j in 0..k {
+                    let c = row[j];
+                    let present = c != MISSING;
+                    block_answered[j] += present as u32;
+                    max_scores[j] = max_scores[j].max(if present { c } else { 0 });
+                    min_scores[j] = min_scores[j].min(c); // MISSING is above every score
                 }
+            }
+            for (a, b) in answered.iter_mut().zip(&block_answered) {
+                *a += *b as usize;
             }
         }
         for j in 0..k {
@@ -411,6 +420,13 @@ impl RowSink for Builder {
         for (col, cell) in cells.iter().enumerate() {
             match self.roles[col] {
                 Role::Item(j) => {
+                    // The usual cell, one digit, needs no further checks.
+                    if let Cell::Text(t) = *cell {
+                        if let &[d @ b'0'..=b'9'] = t.as_bytes() {
+                            self.codes[start + j] = d - b'0';
+                            continue;
+                        }
+                    }
                     let code = match self.score(row, col, cell) {
                         Ok(c) => c,
                         Err(e) => {

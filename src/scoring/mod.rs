@@ -358,6 +358,15 @@ pub fn match_items(
         items.push(p.params.clone());
         lookup.push((table, p));
     }
+    // The usual case: every item's scores are 0, 1, ..., and no observed score lies beyond them,
+    // so the scores are the categories.
+    let identity = lookup.iter().zip(data.max_scores()).all(|((_, p), &max)| {
+        (max as usize) < p.scores.len()
+            && p.scores.iter().enumerate().all(|(c, &s)| s as usize == c)
+    });
+    if identity {
+        return Ok((items, data.codes().to_vec()));
+    }
     let k = names.len();
     let mut codes = Vec::with_capacity(data.codes().len());
     for (i, row) in data.codes().chunks_exact(k).enumerate() {
