@@ -12,7 +12,10 @@ export type FileBytes = Uint8Array | ArrayBuffer | ArrayBufferView | string;
 /** An input error: where it is and what to change. `message` is a full sentence for the user. */
 export class PacerError extends Error {
   readonly name: 'PacerError';
-  /** e.g. "ragged_row", "non_numeric", "item_never_answered", "invalid_option" (docs/errors.md). */
+  /**
+   * e.g. "ragged_row", "non_numeric", "item_never_answered", "invalid_option"; for item-parameter
+   * files "invalid_parameter", "item_mismatch", "score_out_of_range" (all codes: docs/errors.md).
+   */
   readonly code: string;
   readonly file: string | null;
   /** 1-based row in the file, the header being row 1. */

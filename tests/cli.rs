@@ -222,6 +222,13 @@ fn score_gives_one_record_per_examinee_and_names_wrong_items() {
     assert!(persons
         .iter()
         .all(|p| p["theta"].is_f64() && p["se"].is_f64()));
+    // The default θ points of the test characteristics are −4, −3.9, …, 4 as written (no
+    // −2.5999999999999996 in the JSON).
+    let theta_text = serde_json::to_string(&cli["characteristics"]["theta"]).unwrap();
+    let expected: Vec<String> = (-40..=40)
+        .map(|i| format!("{:.1}", i as f64 / 10.0))
+        .collect();
+    assert_eq!(theta_text, format!("[{}]", expected.join(",")));
     let lib = pacer::tools::score_irt(
         &fixture_bytes("LSAT7/data.csv"),
         data.to_str().unwrap(),

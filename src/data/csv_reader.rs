@@ -80,22 +80,35 @@ fn read_simple(text: &str, delimiter: u8, rows: &mut RowStream<'_, '_>) -> Resul
         line_no += 1;
         // An empty line is no record (as in the `csv` crate).
         if line_end > start {
-            cells.clear();
-            // Fields are short (a score is one or two bytes), so a plain byte loop beats a
-            // vectorised search per field, especially in WebAssembly.
-            let mut field = start;
-            for (i, &b) in bytes[start..line_end].iter().enumerate() {
-                if b == delimiter {
-                    cells.push(cell(&text[field..start + i]));
-                    field = start + i + 1;
-                }
-            }
-            cells.push(cell(&text[field..line_end]));
+            split_fields(text, start, line_end, delimiter, &mut cells);
             rows.record(line_no, &cells)?;
         }
         start = next;
     }
     Ok(())
+}
+
+/// The fields of the line `text[start..end]` (no quotes, no line end) into `cells`. Fields are
+/// short (a score is one or two bytes), so a plain byte loop beats a vectorised search per field,
+/// especially in WebAssembly. Out of line so that WebAssembly engines run it optimised after the
+/// first lines (see [`crate::parallel::BLOCK`]).
+#[inline(never)]
+fn split_fields<'t>(
+    text: &'t str,
+    start: usize,
+    end: usize,
+    delimiter: u8,
+    cells: &mut Vec<Cell<'t>>,
+) {
+    cells.clear();
+    let mut field = start;
+    for (i, &b) in text.as_bytes()[start..end].iter().enumerate() {
+        if b == delimiter {
+            cells.push(cell(&text[field..start + i]));
+            field = start + i + 1;
+        }
+    }
+    cells.push(cell(&text[field..end]));
 }
 
 /// Reads a file with quoted fields (or lone `\r` line ends, or invalid UTF-8) with the `csv` crate.

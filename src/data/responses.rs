@@ -160,6 +160,26 @@ struct Builder {
     header_row: usize,
 }
 
+/// Per column of the rows `block` (person-major, `answered.len()` columns): the number of
+/// answers (into `answered`, reset first), and the running highest and lowest scores
+/// ([`MISSING`] counts 0 for the highest and is above every score for the lowest). Written
+/// without branches so that the loop over items vectorises; out of line and called per block of
+/// rows (see [`crate::parallel::BLOCK`]).
+#[inline(never)]
+fn column_stats(block: &[u8], answered: &mut [u32], max_scores: &mut [u8], min_scores: &mut [u8]) {
+    let k = answered.len();
+    answered.fill(0);
+    for row in block.chunks_exact(k) {
+        for j in 0..k {
+            let c = row[j];
+            let present = c != MISSING;
+            answered[j] += present as u32;
+            max_scores[j] = max_scores[j].max(if present { c } else { 0 });
+            min_scores[j] = min_scores[j].min(c);
+        }
+    }
+}
+
 impl Builder {
     fn new(file: &str) -> Builder {
         Builder {
@@ -295,23 +315,12 @@ impl Builder {
             .hint("Add one row per examinee below the header row.")
             .build());
         }
-        // Written without branches so that the loop over items vectorises; counts go through u32
-        // per block of rows (no overflow) into usize.
         let mut answered = vec![0usize; k];
         let mut block_answered = vec![0u32; k];
         let mut max_scores = vec![0u8; k];
         let mut min_scores = vec![MISSING; k];
-        for block in self.codes.chunks(k * (1 << 20)) {
-            block_answered.fill(0);
-            for row in block.chunks_exact(k) {
-                for j in 0..k {
-                    let c = row[j];
-                    let present = c != MISSING;
-                    block_answered[j] += present as u32;
-                    max_scores[j] = max_scores[j].max(if present { c } else { 0 });
-                    min_scores[j] = min_scores[j].min(c); // MISSING is above every score
-                }
-            }
+        for block in self.codes.chunks(k * crate::parallel::BLOCK) {
+            column_stats(block, &mut block_answered, &mut max_scores, &mut min_scores);
             for (a, b) in answered.iter_mut().zip(&block_answered) {
                 *a += *b as usize;
             }

@@ -109,7 +109,8 @@ impl Default for ScoringOptions {
             prior_mean: 0.0,
             prior_sd: 1.0,
             quadrature_nodes: 61,
-            theta_points: (0..=80).map(|i| -4.0 + 0.1 * i as f64).collect(),
+            // i / 10 rather than −4 + 0.1 i, so the points print as −2.6, not −2.5999999999999996.
+            theta_points: (-40..=40).map(|i| i as f64 / 10.0).collect(),
             scale: None,
             cuts: Vec::new(),
             levels: Vec::new(),
@@ -442,48 +443,266 @@ fn eap_patterns(
     let log_concave = items.iter().all(|it| !it.model.has_asymptote());
     let mut padded_nodes = vec![0.0; stride];
     padded_nodes[..q].copy_from_slice(nodes);
+    let kernel = EapKernel {
+        codes: &patterns.codes,
+        k,
+        offsets: &offsets,
+        zero_rows,
+        table: &table,
+        base: &base,
+        stride,
+        nodes: &padded_nodes,
+        hints,
+        log_concave,
+    };
     let n = patterns.counts.len();
     let per = n.div_ceil(crate::irt::estep::CHUNKS).max(1);
     let chunks: Vec<std::ops::Range<usize>> =
         (0..n).step_by(per).map(|s| s..(s + per).min(n)).collect();
     let parts = crate::parallel::map_indices(chunks.len(), |ci| {
-        let mut w = vec![0.0; stride];
-        let mut add: Vec<u32> = Vec::with_capacity(k);
-        let mut sub: Vec<u32> = Vec::new();
-        chunks[ci]
-            .clone()
-            .map(|p| {
-                add.clear();
-                sub.clear();
-                let mut sum = 0usize;
-                for (j, &c) in patterns.codes[p * k..(p + 1) * k].iter().enumerate() {
-                    if c == MISSING {
-                        sub.push((zero_rows + j) as u32);
-                    } else if c > 0 {
-                        add.push((offsets[j] + c as usize - 1) as u32);
-                        sum += c as usize;
-                    }
-                }
-                let hint = if sub.is_empty() { hints[sum] } else { [0, 0] };
-                let row = crate::irt::estep::posterior_row(
-                    &mut w,
-                    &base,
-                    &table,
-                    stride,
-                    &add,
-                    &sub,
-                    hint,
-                    log_concave,
-                );
-                let ws = &w[row.lo..row.hi];
-                let th = &padded_nodes[row.lo..row.hi];
-                let mean = vecmath::dot(ws, th) / row.sum;
-                let second: f64 = ws.iter().zip(th).map(|(a, b)| a * b * b).sum::<f64>() / row.sum;
-                Some((mean, (second - mean * mean).max(0.0).sqrt()))
-            })
-            .collect::<Vec<_>>()
+        let mut scratch = EapScratch {
+            w: vec![0.0; stride],
+            add: Vec::with_capacity(k),
+            sub: Vec::new(),
+        };
+        let mut out = Vec::with_capacity(chunks[ci].len());
+        for s in chunks[ci].clone().step_by(crate::parallel::BLOCK) {
+            let end = (s + crate::parallel::BLOCK).min(chunks[ci].end);
+            kernel.block(s..end, &mut scratch, &mut out);
+        }
+        out
     });
     parts.into_iter().flatten().collect()
+}
+
+/// What [`eap_patterns`] computes each pattern's posterior from.
+struct EapKernel<'a> {
+    codes: &'a [u8],
+    k: usize,
+    /// Per item, its first row of category differences in `table`.
+    offsets: &'a [usize],
+    /// Rows before the per-item `log P_j0` rows.
+    zero_rows: usize,
+    table: &'a [f64],
+    base: &'a [f64],
+    stride: usize,
+    /// The nodes, padded to `stride` with zeros.
+    nodes: &'a [f64],
+    hints: &'a [crate::irt::estep::Window],
+    log_concave: bool,
+}
+
+struct EapScratch {
+    w: Vec<f64>,
+    add: Vec<u32>,
+    sub: Vec<u32>,
+}
+
+impl EapKernel<'_> {
+    /// Posterior mean and SD of the patterns `range`, appended to `out`; out of line and called
+    /// per block of patterns (see [`crate::parallel::BLOCK`]).
+    #[inline(never)]
+    fn block(
+        &self,
+        range: std::ops::Range<usize>,
+        s: &mut EapScratch,
+        out: &mut Vec<Option<(f64, f64)>>,
+    ) {
+        let k = self.k;
+        for p in range {
+            s.add.clear();
+            s.sub.clear();
+            let mut sum = 0usize;
+            for (j, &c) in self.codes[p * k..(p + 1) * k].iter().enumerate() {
+                if c == MISSING {
+                    s.sub.push((self.zero_rows + j) as u32);
+                } else if c > 0 {
+                    s.add.push((self.offsets[j] + c as usize - 1) as u32);
+                    sum += c as usize;
+                }
+            }
+            let hint = if s.sub.is_empty() {
+                self.hints[sum]
+            } else {
+                [0, 0]
+            };
+            let row = crate::irt::estep::posterior_row(
+                &mut s.w,
+                self.base,
+                self.table,
+                self.stride,
+                &s.add,
+                &s.sub,
+                hint,
+                self.log_concave,
+            );
+            let ws = &s.w[row.lo..row.hi];
+            let th = &self.nodes[row.lo..row.hi];
+            let mean = vecmath::dot(ws, th) / row.sum;
+            let second: f64 = ws.iter().zip(th).map(|(a, b)| a * b * b).sum::<f64>() / row.sum;
+            out.push(Some((mean, (second - mean * mean).max(0.0).sqrt())));
+        }
+    }
+}
+
+/// What [`score`] reports each examinee's record from.
+struct Reporter<'a> {
+    options: &'a ScoringOptions,
+    /// The cut scores on the θ metric.
+    cuts_theta: &'a [f64],
+    /// Whether the scale rises with θ (no scale, or a positive slope).
+    rising: bool,
+    normal: Normal,
+    estimates: &'a [Option<(f64, f64)>],
+    extreme: &'a [Option<&'static str>],
+    s_sum: &'a [u32],
+    answered: &'a [usize],
+}
+
+/// Sums over examinees for the classification summary.
+#[derive(Default)]
+struct Tally {
+    level_counts: Vec<usize>,
+    acc_sum: f64,
+    cons_sum: f64,
+    n_class: usize,
+}
+
+impl Reporter<'_> {
+    /// The records of the examinees `first..` whose patterns are `block`, appended to `persons`;
+    /// out of line and called per block of examinees (see [`crate::parallel::BLOCK`]).
+    #[inline(never)]
+    fn block(
+        &self,
+        first: usize,
+        block: &[u32],
+        persons: &mut Vec<PersonScore>,
+        tally: &mut Tally,
+    ) {
+        for (i, &p) in block.iter().enumerate() {
+            let p = p as usize;
+            let est = self.estimates[p];
+            let ext = self.extreme[p];
+            let infinite =
+                est.is_none() && self.options.method == ScoringMethod::Ml && ext.is_some();
+            let scale_score = match (&self.options.scale, est) {
+                (Some(s), Some((t, _))) => Some(s.apply(t)),
+                (Some(s), None) if infinite => {
+                    if (ext == Some("maximum")) == self.rising {
+                        s.max
+                    } else {
+                        s.min
+                    }
+                }
+                _ => None,
+            };
+            let reported = if self.options.scale.is_some() {
+                scale_score
+            } else {
+                est.map(|e| e.0)
+            };
+            let (level, p_above) = if self.options.cuts.is_empty() {
+                (None, Vec::new())
+            } else {
+                let p_above: Vec<f64> = self
+                    .cuts_theta
+                    .iter()
+                    .map(|&c| match est {
+                        Some((t, se)) if se > 0.0 => {
+                            let z = self.normal.cdf((t - c) / se);
+                            if self.rising {
+                                z
+                            } else {
+                                1.0 - z
+                            }
+                        }
+                        Some((t, _)) => f64::from(u8::from((t > c) == self.rising)),
+                        None if infinite => f64::from(u8::from(ext == Some("maximum"))),
+                        None => f64::NAN,
+                    })
+                    .collect();
+                let level = reported
+                    .map(|v| self.options.cuts.iter().filter(|&&c| v >= c).count())
+                    .or_else(|| {
+                        infinite.then(|| {
+                            if ext == Some("maximum") {
+                                self.options.cuts.len()
+                            } else {
+                                0
+                            }
+                        })
+                    });
+                if let Some(l) = level {
+                    tally.level_counts[l] += 1;
+                    if p_above.iter().all(|v| v.is_finite()) {
+                        // P(level l) = P(above cut l−1) − P(above cut l).
+                        let probs: Vec<f64> = (0..=self.options.cuts.len())
+                            .map(|l| {
+                                let above_lower = if l == 0 { 1.0 } else { p_above[l - 1] };
+                                let above_upper = p_above.get(l).copied().unwrap_or(0.0);
+                                (above_lower - above_upper).max(0.0)
+                            })
+                            .collect();
+                        tally.acc_sum += probs[l];
+                        tally.cons_sum += probs.iter().map(|v| v * v).sum::<f64>();
+                        tally.n_class += 1;
+                    }
+                }
+                (
+                    level,
+                    p_above
+                        .into_iter()
+                        .map(|v| if v.is_nan() { 0.0 } else { v })
+                        .collect(),
+                )
+            };
+            persons.push(PersonScore {
+                row: first + i + 1,
+                theta: est.map(|e| e.0),
+                se: est.map(|e| e.1),
+                sum_score: self.s_sum[p],
+                answered: self.answered[p],
+                extreme: ext,
+                scale_score,
+                level,
+                p_above,
+            });
+        }
+    }
+}
+
+/// Per pattern of `codes` (rows of `max_cat.len()` categories): its summed score, the number of
+/// answered items and whether every answer is in the item's lowest ("minimum") or highest
+/// ("maximum") category; appended to the three lists. Out of line and called per block of
+/// patterns (see [`crate::parallel::BLOCK`]).
+#[inline(never)]
+fn pattern_totals(
+    codes: &[u8],
+    max_cat: &[u8],
+    s_sum: &mut Vec<u32>,
+    answered: &mut Vec<usize>,
+    extreme: &mut Vec<Option<&'static str>>,
+) {
+    for x in codes.chunks_exact(max_cat.len()) {
+        let (mut lo, mut hi) = (true, true);
+        let (mut n, mut sum) = (0usize, 0u32);
+        for (&c, &top) in x.iter().zip(max_cat) {
+            if c == MISSING {
+                continue;
+            }
+            n += 1;
+            sum += c as u32;
+            lo &= c == 0;
+            hi &= c == top;
+        }
+        s_sum.push(sum);
+        answered.push(n);
+        extreme.push(match (n > 0, lo, hi) {
+            (true, true, _) => Some("minimum"),
+            (true, false, true) => Some("maximum"),
+            _ => None,
+        });
+    }
 }
 
 /// The response patterns to estimate: distinct patterns when the test has few enough possible
@@ -552,27 +771,11 @@ pub fn score(
         .collect();
 
     // Per pattern: (θ, SE) or None, and the extreme flag.
-    let mut s_sum = vec![0u32; np];
-    let mut extreme: Vec<Option<&'static str>> = vec![None; np];
-    let mut answered = vec![0usize; np];
-    for p in 0..np {
-        let x = &patterns.codes[p * k..(p + 1) * k];
-        let (mut lo, mut hi, mut any) = (true, true, false);
-        for (j, &c) in x.iter().enumerate() {
-            if c == MISSING {
-                continue;
-            }
-            any = true;
-            answered[p] += 1;
-            s_sum[p] += c as u32;
-            lo &= c == 0;
-            hi &= c == max_cat[j];
-        }
-        if any && lo {
-            extreme[p] = Some("minimum");
-        } else if any && hi {
-            extreme[p] = Some("maximum");
-        }
+    let mut s_sum = Vec::with_capacity(np);
+    let mut extreme: Vec<Option<&'static str>> = Vec::with_capacity(np);
+    let mut answered = Vec::with_capacity(np);
+    for block in patterns.codes.chunks(k * crate::parallel::BLOCK) {
+        pattern_totals(block, &max_cat, &mut s_sum, &mut answered, &mut extreme);
     }
     let estimates: Vec<Option<(f64, f64)>> = match options.method {
         ScoringMethod::Eap => {
@@ -665,97 +868,34 @@ pub fn score(
         None => cut,
     };
     let cuts_theta: Vec<f64> = options.cuts.iter().map(|&c| to_theta(c)).collect();
-    let rising = options.scale.as_ref().is_none_or(|s| s.slope > 0.0);
+    let reporter = Reporter {
+        options,
+        cuts_theta: &cuts_theta,
+        rising: options.scale.as_ref().is_none_or(|s| s.slope > 0.0),
+        normal,
+        estimates: &estimates,
+        extreme: &extreme,
+        s_sum: &s_sum,
+        answered: &answered,
+    };
     let mut persons = Vec::with_capacity(n);
-    let mut level_counts = vec![0usize; options.cuts.len() + 1];
-    let (mut acc_sum, mut cons_sum, mut n_class) = (0.0, 0.0, 0usize);
-    for (i, &p) in patterns.person_pattern.iter().enumerate() {
-        let p = p as usize;
-        let est = estimates[p];
-        let ext = extreme[p];
-        let infinite = est.is_none() && options.method == ScoringMethod::Ml && ext.is_some();
-        let scale_score = match (&options.scale, est) {
-            (Some(s), Some((t, _))) => Some(s.apply(t)),
-            (Some(s), None) if infinite => {
-                if (ext == Some("maximum")) == rising {
-                    s.max
-                } else {
-                    s.min
-                }
-            }
-            _ => None,
-        };
-        let reported = if options.scale.is_some() {
-            scale_score
-        } else {
-            est.map(|e| e.0)
-        };
-        let (level, p_above) = if options.cuts.is_empty() {
-            (None, Vec::new())
-        } else {
-            let p_above: Vec<f64> = cuts_theta
-                .iter()
-                .map(|&c| match est {
-                    Some((t, se)) if se > 0.0 => {
-                        let z = normal.cdf((t - c) / se);
-                        if rising {
-                            z
-                        } else {
-                            1.0 - z
-                        }
-                    }
-                    Some((t, _)) => f64::from(u8::from((t > c) == rising)),
-                    None if infinite => f64::from(u8::from(ext == Some("maximum"))),
-                    None => f64::NAN,
-                })
-                .collect();
-            let level = reported
-                .map(|v| options.cuts.iter().filter(|&&c| v >= c).count())
-                .or_else(|| {
-                    infinite.then(|| {
-                        if ext == Some("maximum") {
-                            options.cuts.len()
-                        } else {
-                            0
-                        }
-                    })
-                });
-            if let Some(l) = level {
-                level_counts[l] += 1;
-                if p_above.iter().all(|v| v.is_finite()) {
-                    // P(level l) = P(above cut l−1) − P(above cut l).
-                    let probs: Vec<f64> = (0..=options.cuts.len())
-                        .map(|l| {
-                            let above_lower = if l == 0 { 1.0 } else { p_above[l - 1] };
-                            let above_upper = p_above.get(l).copied().unwrap_or(0.0);
-                            (above_lower - above_upper).max(0.0)
-                        })
-                        .collect();
-                    acc_sum += probs[l];
-                    cons_sum += probs.iter().map(|v| v * v).sum::<f64>();
-                    n_class += 1;
-                }
-            }
-            (
-                level,
-                p_above
-                    .into_iter()
-                    .map(|v| if v.is_nan() { 0.0 } else { v })
-                    .collect(),
-            )
-        };
-        persons.push(PersonScore {
-            row: i + 1,
-            theta: est.map(|e| e.0),
-            se: est.map(|e| e.1),
-            sum_score: s_sum[p],
-            answered: answered[p],
-            extreme: ext,
-            scale_score,
-            level,
-            p_above,
-        });
+    let mut tally = Tally {
+        level_counts: vec![0usize; options.cuts.len() + 1],
+        ..Tally::default()
+    };
+    for (b, block) in patterns
+        .person_pattern
+        .chunks(crate::parallel::BLOCK)
+        .enumerate()
+    {
+        reporter.block(b * crate::parallel::BLOCK, block, &mut persons, &mut tally);
     }
+    let Tally {
+        level_counts,
+        acc_sum,
+        cons_sum,
+        n_class,
+    } = tally;
     let classification = (!options.cuts.is_empty()).then(|| Classification {
         cuts: options.cuts.clone(),
         levels: level_counts
