@@ -5,15 +5,18 @@
 // The page starts a fresh worker for every case, so the module's linear memory reported after a
 // case is that case's peak (linear memory never shrinks).
 //
-//   in:  { kase: {name, path, gzip, options}, url, runs, warmup }
+//   in:  { kase: {name, tool, path, gzip, simulate, options}, url, runs, warmup }
 //   out: { type: 'log', text }                                  (progress, for the driver)
 //        { type: 'result', result: {...} }  or  { type: 'error', error: {...} }
 //
-// Only the calibrate_irt call is timed (performance.now() immediately around it); that includes
-// copying the bytes into wasm memory and parsing the CSV, as on the site, but not fetching or
-// decompressing the file nor JSON.parse of the result.
+// Only the engine call (calibrate_irt or score_irt) is timed, performance.now() immediately
+// around it; that includes copying the bytes into wasm memory, parsing the CSV and building the
+// result's JSON text, as on the site, but not fetching, decompressing or simulating the data.
+// JSON.parse of the result is timed separately (parseMs).
 
-import init, { calibrate_irt } from '../target/wasm-web/pacer_core.js';
+import init, { calibrate_irt, score_irt } from '../target/wasm-web/pacer_core.js';
+import { fingerprintOf, sameFingerprint, toolOf } from './cases.js';
+import { simulate2pl } from './simulate.js';
 
 const log = (text) => self.postMessage({ type: 'log', text });
 
@@ -27,7 +30,7 @@ async function loadBytes(url, gzip) {
 }
 
 /** One calibration: wall time of the call and the fields that identify the fit. */
-function calibrateOnce(bytes, optionsJson) {
+function calibrateOnce(kase, { bytes }, optionsJson) {
   let progressCalls = 0;
   // As on the site, a progress callback after every EM iteration that says "go on".
   const onProgress = () => {
@@ -37,9 +40,13 @@ function calibrateOnce(bytes, optionsJson) {
   const t0 = performance.now();
   const json = calibrate_irt(bytes, optionsJson, onProgress);
   const ms = performance.now() - t0;
+  const t1 = performance.now();
   const r = JSON.parse(json);
+  const parseMs = performance.now() - t1;
   return {
     ms,
+    parseMs,
+    fingerprint: fingerprintOf(kase, r),
     iterations: r.iterations,
     loglik: r.loglik,
     converged: r.converged,
@@ -51,6 +58,26 @@ function calibrateOnce(bytes, optionsJson) {
   };
 }
 
+/** One scoring run: wall time of the call (and of JSON.parse) and the summary of the scores. */
+function scoreOnce(kase, { bytes, paramsBytes }, optionsJson) {
+  const t0 = performance.now();
+  const json = score_irt(bytes, paramsBytes, optionsJson);
+  const ms = performance.now() - t0;
+  const t1 = performance.now();
+  const r = JSON.parse(json);
+  const parseMs = performance.now() - t1;
+  return { ms, parseMs, fingerprint: fingerprintOf(kase, r), nPersons: r.n_persons, nItems: r.n_items, jsonChars: json.length };
+}
+
+/** The case's input: fetched from its file, or simulated from its seed. */
+async function loadInput(kase, url) {
+  if (kase.simulate) {
+    const { csv, params } = simulate2pl(kase.simulate);
+    return { bytes: csv, paramsBytes: new TextEncoder().encode(params), how: `simulated (seed ${kase.simulate.seed})` };
+  }
+  return { bytes: await loadBytes(url, kase.gzip), how: kase.gzip ? 'loaded and decompressed' : 'loaded' };
+}
+
 async function runCase({ kase, url, runs, warmup }) {
   let t = performance.now();
   const exports = await init(); // wasm-bindgen's init resolves to the module's exports
@@ -58,42 +85,48 @@ async function runCase({ kase, url, runs, warmup }) {
   const memoryAfterInitBytes = exports.memory.buffer.byteLength;
 
   t = performance.now();
-  const bytes = await loadBytes(url, kase.gzip);
+  const input = await loadInput(kase, url);
   const loadMs = performance.now() - t;
-  log(`${kase.name}: ${bytes.length} bytes loaded${kase.gzip ? ' and decompressed' : ''} in ${loadMs.toFixed(0)} ms`);
+  log(`${kase.name}: ${input.bytes.length} bytes ${input.how} in ${loadMs.toFixed(0)} ms`);
 
+  const once = toolOf(kase) === 'score' ? scoreOnce : calibrateOnce;
   const optionsJson = JSON.stringify(kase.options);
   let warmupRun = null;
   if (warmup) {
-    warmupRun = calibrateOnce(bytes, optionsJson);
-    log(`${kase.name}: warm-up ${warmupRun.ms.toFixed(1)} ms, ${warmupRun.iterations} iterations, loglik ${warmupRun.loglik}`);
+    warmupRun = once(kase, input, optionsJson);
+    log(`${kase.name}: warm-up ${warmupRun.ms.toFixed(1)} ms, ${JSON.stringify(warmupRun.fingerprint)}`);
   }
   const timed = [];
   for (let i = 0; i < runs; i++) {
-    const run = calibrateOnce(bytes, optionsJson);
+    const run = once(kase, input, optionsJson);
     timed.push(run);
-    log(`${kase.name}: run ${i + 1}/${runs} ${run.ms.toFixed(1)} ms`);
+    log(`${kase.name}: run ${i + 1}/${runs} ${run.ms.toFixed(1)} ms (JSON.parse ${run.parseMs.toFixed(1)} ms)`);
   }
-  // Every run must be the same fit (the engine is deterministic).
+  // Every run must compute the same result (the engine is deterministic).
   const first = timed[0];
-  const differing = [warmupRun, ...timed].filter((r) => r && (r.iterations !== first.iterations || r.loglik !== first.loglik));
+  const differing = [warmupRun, ...timed].filter((r) => r && !sameFingerprint(r.fingerprint, first.fingerprint));
   return {
     name: kase.name,
-    file: kase.path,
+    tool: toolOf(kase),
+    file: kase.path ?? null,
+    simulate: kase.simulate ?? null,
     options: kase.options,
-    bytes: bytes.length,
+    bytes: input.bytes.length,
     initMs,
     loadMs,
     warmup: !!warmup,
     warmupMs: warmupRun?.ms ?? null,
     timesMs: timed.map((r) => r.ms),
-    iterations: first.iterations,
-    loglik: first.loglik,
-    converged: first.converged,
-    stopReason: first.stopReason,
+    parseMs: timed.map((r) => r.parseMs),
+    fingerprint: first.fingerprint,
+    iterations: first.iterations ?? null,
+    loglik: first.loglik ?? null,
+    converged: first.converged ?? null,
+    stopReason: first.stopReason ?? null,
     nPersons: first.nPersons,
     nItems: first.nItems,
-    seMethod: first.seMethod,
+    seMethod: first.seMethod ?? null,
+    jsonChars: first.jsonChars ?? null,
     sameFitEveryRun: differing.length === 0,
     memoryAfterInitBytes,
     memoryBytes: exports.memory.buffer.byteLength,

@@ -1,14 +1,16 @@
 // Main-thread script of the browser benchmark page (bench/index.html). Not part of the site.
 //
 // Runs the selected cases (bench/cases.js) one after the other, each in a fresh module Web
-// Worker (bench/bench-worker.js), and shows median and minimum time per case, the EM iterations
-// and log-likelihood of the fit (to check it is the same fit everywhere) and the wasm linear
-// memory after the case. When finished, <body data-state> is "done" (or "error") and #json holds
+// Worker (bench/bench-worker.js), and shows median and minimum time per case, what identifies
+// the result (EM iterations and log-likelihood of a fit; examinees scored, mean and SD of the
+// scores) to check it is the same result everywhere, the median JSON.parse time of the result
+// and the wasm linear memory after the case. When finished, <body data-state> is "done" (or "error") and #json holds
 // the results, which is what scripts/bench-browser reads; progress is logged to the console.
 //
-// Query string: cases=10k,10k-se,100k (default all), runs=N, runs10k=N, runs100k=N, warmup=0.
+// Query string: cases=10k,10k-se,100k,score (default all), runs=N, runs10k=N, runs100k=N,
+// runs1m=N, warmup=0.
 
-import { checkTargets, median, runsFor, selectCases } from './cases.js';
+import { checkTargets, describeFingerprint, median, runsFor, selectCases, toolOf } from './cases.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -38,8 +40,9 @@ function runInWorker(kase, runs, warmup) {
       finish(reject, new Error(`the benchmark worker failed to start or threw: ${event.message ?? 'unknown error'}`));
     });
     // The data file, relative to the repository root (the page is at /bench/index.html).
-    const url = new URL(`../${kase.path}`, import.meta.url).href;
-    worker.postMessage({ kase: { name: kase.name, path: kase.path, gzip: kase.gzip, options: kase.options }, url, runs, warmup });
+    const url = kase.path ? new URL(`../${kase.path}`, import.meta.url).href : null;
+    const { name, path, gzip, simulate, options } = kase;
+    worker.postMessage({ kase: { name, tool: toolOf(kase), path, gzip, simulate, options }, url, runs, warmup });
   });
 }
 
@@ -55,8 +58,8 @@ function showResult(r) {
   cell(row, r.medianMs.toFixed(1));
   cell(row, r.minMs.toFixed(1));
   cell(row, String(r.runs));
-  cell(row, String(r.iterations));
-  cell(row, r.loglik.toFixed(4));
+  cell(row, describeFingerprint(r.fingerprint));
+  cell(row, median(r.parseMs).toFixed(1));
   cell(row, (r.memoryBytes / 1e6).toFixed(1));
   cell(row, r.loadMs.toFixed(0));
   $('#results tbody').append(row);
@@ -90,7 +93,7 @@ async function main() {
     for (const kase of cases) {
       const runs = runsFor(kase, params);
       const r = await runInWorker(kase, runs, warmup);
-      if (!r.sameFitEveryRun) throw new Error(`${kase.name}: the runs did not all give the same fit (iterations and loglik)`);
+      if (!r.sameFitEveryRun) throw new Error(`${kase.name}: the runs did not all give the same result (${JSON.stringify(r.fingerprint)})`);
       const result = { ...r, runs, medianMs: median(r.timesMs), minMs: Math.min(...r.timesMs) };
       report.cases.push(result);
       showResult(result);

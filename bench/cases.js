@@ -1,16 +1,25 @@
-// The cases of the browser benchmark of IRT calibration, shared by the page (bench/bench.js) and
-// the driver (scripts/bench-browser.mjs), so the browser and the native baseline run the same
-// files with the same options. Plain data and pure functions: no DOM, no Node APIs.
+// The cases of the browser benchmark, shared by the page (bench/bench.js) and the driver
+// (scripts/bench-browser.mjs), so the browser and the native baseline run the same data with the
+// same options. Plain data and pure functions: no DOM, no Node APIs.
 //
-// `path` is relative to the repository root (the page resolves it against its own URL, so the
-// benchmark works wherever the repository root is served). `options` is the engine's options
-// JSON (src/tools.rs `IrtRequest`, camelCase), passed unchanged to `calibrate_irt`; the native
+// `tool` is the engine function timed: 'irt' = `calibrate_irt` (the default), 'score' =
+// `score_irt`. `path` is relative to the repository root (the page resolves it against its own
+// URL, so the benchmark works wherever the repository root is served); a case with `simulate`
+// instead has its data generated from a seed (bench/simulate.js), untimed, in the worker and, for
+// the native baseline, into temporary files. `options` is the engine's options JSON (src/tools.rs
+// `IrtRequest` / `ScoringRequest`, camelCase), passed unchanged to the wasm function; the native
 // CLI gets the same options as flags (cliArgs).
 //
 // The fit cases time what mirt's `mirt(data, 1, '2PL')` does (estimates, log-likelihood; our
 // S-X2 item fit comes with it) and leave out M2 (`m2MaxItems: 0`), which mirt computes in a
 // separate call; `sim_2pl_10k_m2` times the same fit with M2 (1,275 margins). `sim_grm_20k`
 // times mirt's `mirt(data, 1, itemtype = 'graded')` on 20,000 x 30 items with 5 categories.
+//
+// `score_eap_1m` is the Test Scoring target: EAP scores (61 quadrature points, N(0, 1) prior) of
+// 1,000,000 examinees x 50 binary items from a 2PL parameter file, in at most 5 s. Timed: the
+// `score_irt` call from the response and parameter bytes to the result's JSON text (CSV parse,
+// validation, scoring, test characteristics, JSON); the JSON.parse of that text (about 150 MB)
+// is measured separately (`parseMs`), since a caller that streams the text out does not need it.
 
 export const CASES = [
   {
@@ -64,12 +73,51 @@ export const CASES = [
     defaultRuns: 5,
     targetMs: 1500,
   },
+  {
+    name: 'score_eap_1m',
+    tool: 'score',
+    size: '1m',
+    aliases: ['score', 'eap-1m', '1m'],
+    simulate: { model: '2pl', persons: 1_000_000, items: 50, seed: 20261123 },
+    options: { fileName: 'data.csv', paramsFileName: 'params.csv', method: 'eap', D: 1, quadrature: 61 },
+    defaultRuns: 3,
+    targetMs: 5000,
+  },
 ];
+
+/** The engine function a case times: 'irt' (calibrate_irt) or 'score' (score_irt). */
+export const toolOf = (kase) => kase.tool ?? 'irt';
+
+/**
+ * What identifies a case's result, to check every run (and the native baseline) computed the
+ * same thing: for a calibration the EM iterations and log-likelihood, for scoring the number of
+ * examinees scored and the mean and SD of the estimates. `r` is the engine's result JSON.
+ */
+export function fingerprintOf(kase, r) {
+  if (toolOf(kase) === 'score') return { nScored: r.summary.n_scored, mean: r.summary.mean, sd: r.summary.sd };
+  return { iterations: r.iterations, loglik: r.loglik };
+}
+
+/** Whether two fingerprints agree (exactly, or within `relTol` for the real numbers). */
+export function sameFingerprint(x, y, relTol = 0) {
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  return keys.every((k) => {
+    if (Number.isInteger(x[k]) && Number.isInteger(y[k])) return x[k] === y[k];
+    return Math.abs(x[k] - y[k]) <= relTol * Math.max(Math.abs(x[k]), Math.abs(y[k]), 1e-300);
+  });
+}
+
+/** A fingerprint as short text for the tables. */
+export function describeFingerprint(f) {
+  if ('iterations' in f) return `${f.iterations} it., loglik ${f.loglik.toFixed(4)}`;
+  return `${f.nScored} scored, mean ${f.mean.toFixed(6)}, sd ${f.sd.toFixed(6)}`;
+}
 
 /**
  * The cases a selector asks for: a comma-separated list of case names or aliases ("10k" is the
- * 10k fit without SEs, "10k-se" with them, "10k-m2" with M2, "100k", "grm"); empty or "all" =
- * every case.
+ * 10k fit without SEs, "10k-se" with them, "10k-m2" with M2, "100k", "grm", "score"); empty or
+ * "all" = every case.
  */
 export function selectCases(selector) {
   const wanted = String(selector ?? '')
@@ -87,7 +135,8 @@ export function selectCases(selector) {
 
 /**
  * Timed runs per case from query-string style parameters (a URLSearchParams or a plain object):
- * `runs` for every case, `runs10k` / `runs100k` per data set size; otherwise the case's default.
+ * `runs` for every case, `runs10k` / `runs100k` / `runs1m` per data set size; otherwise the
+ * case's default.
  */
 export function runsFor(kase, params) {
   const get = (k) => (typeof params?.get === 'function' ? params.get(k) : params?.[k]);
@@ -102,9 +151,16 @@ export function runsFor(kase, params) {
   return kase.defaultRuns;
 }
 
-/** The native CLI's arguments for a case's options (after `pacer irt FILE`). */
-export function cliArgs(options) {
-  const args = ['--model', options.model, '--D', String(options.D), '--quadrature', String(options.quadrature)];
+/**
+ * The native CLI's arguments for a case: `irt FILE …` or `score FILE --params PARAMS …`, with
+ * the case's options as flags.
+ */
+export function cliArgs(kase, file, paramsFile) {
+  const options = kase.options;
+  if (toolOf(kase) === 'score') {
+    return ['score', file, '--params', paramsFile, '--method', options.method, '--D', String(options.D), '--quadrature', String(options.quadrature), '--format', 'json'];
+  }
+  const args = ['irt', file, '--model', options.model, '--D', String(options.D), '--quadrature', String(options.quadrature)];
   args.push('--tol', String(options.tol));
   if (options.se) args.push('--se');
   if (options.m2MaxItems !== undefined) args.push('--m2-max-items', String(options.m2MaxItems));

@@ -1,20 +1,23 @@
 #!/usr/bin/env node
-// Browser benchmark of IRT calibration, driven headless, with the native CLI as the baseline
-// measured in the same run. Run it through scripts/bench-browser (not part of scripts/test:
-// benchmarks are not tests).
+// Browser benchmark of IRT calibration and Test Scoring, driven headless, with the native CLI as
+// the baseline measured in the same run. Run it through scripts/bench-browser (not part of
+// scripts/test: benchmarks are not tests).
 //
-//   scripts/bench-browser [--cases 10k,10k-se,100k] [--runs N] [--runs-10k N] [--runs-100k N]
-//                         [--no-warmup] [--native-runs N] [--no-native] [--build]
-//                         [--out target/bench-browser.json] [--timeout SECONDS]
+//   scripts/bench-browser [--cases 10k,10k-se,100k,grm,score] [--runs N] [--runs-10k N]
+//                         [--runs-100k N] [--runs-1m N] [--no-warmup] [--native-runs N]
+//                         [--no-native] [--build] [--out target/bench-browser.json]
+//                         [--timeout SECONDS]
 //
 // 1. Serves the repository root in-process with scripts/serve.mjs (the site's headers from
 //    staticwebapp.config.json, CSP included) on 127.0.0.1, and opens bench/index.html in
 //    headless Chromium (playwright-core, the end-to-end tests' browser arguments). The page
-//    times calibrate_irt of target/wasm-web/ (the release module the site ships) in a module
-//    Web Worker: one warm-up run, then N timed runs per case; median and min.
-// 2. Runs the native CLI (target/release/pacer irt FILE ... --format json) on the same files and
-//    options --native-runs times (default 3) per case and takes the median wall time of the
-//    whole process (start-up, reading the file, calibration, printing the JSON).
+//    times calibrate_irt / score_irt of target/wasm-web/ (the release module the site ships) in
+//    a module Web Worker: one warm-up run, then N timed runs per case; median and min.
+// 2. Runs the native CLI (target/release/pacer irt FILE ... / pacer score FILE --params ...,
+//    --format json) on the same data and options --native-runs times (default 3) per case and
+//    takes the median wall time of the whole process (start-up, reading the files, the
+//    computation, printing the JSON). Simulated cases (bench/simulate.js) are written to
+//    temporary files first, byte for byte what the page generates.
 // 3. Prints the machine, the Chromium version, a table per case and the targets; writes
 //    everything as JSON to target/bench-browser.json.
 //
@@ -31,7 +34,8 @@ import { gunzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
 import { CHROMIUM, CHROMIUM_ARGS, originOf, watchPage } from '../tests/e2e/helpers.mjs';
-import { CASES, checkTargets, cliArgs, median, selectCases } from '../bench/cases.js';
+import { CASES, checkTargets, cliArgs, describeFingerprint, fingerprintOf, median, sameFingerprint, selectCases } from '../bench/cases.js';
+import { simulate2pl } from '../bench/simulate.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WASM_JS = 'target/wasm-web/pacer_core.js';
@@ -114,10 +118,10 @@ function machine() {
   };
 }
 
-/** Runs the native CLI `runs` times on `file`; wall time of each whole process. */
-function runNative(kase, file, runs) {
+/** Runs the native CLI `runs` times on `file` (and `paramsFile`); wall time of each process. */
+function runNative(kase, file, paramsFile, runs) {
   const bin = path.join(REPO_ROOT, NATIVE_BIN);
-  const args = ['irt', file, ...cliArgs(kase.options)];
+  const args = cliArgs(kase, file, paramsFile);
   const timesMs = [];
   let fit = null;
   for (let i = 0; i < runs; i++) {
@@ -125,15 +129,14 @@ function runNative(kase, file, runs) {
     const r = spawnSync(bin, args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 30 });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) throw new Error(`native ${kase.name}: ${NATIVE_BIN} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr}`);
-    const out = JSON.parse(r.stdout);
     timesMs.push(ms);
-    fit = { iterations: out.iterations, loglik: out.loglik };
+    fit = fingerprintOf(kase, JSON.parse(r.stdout));
   }
-  return { command: `${NATIVE_BIN} ${args.join(' ')}`, runs, timesMs, medianMs: median(timesMs), minMs: Math.min(...timesMs), ...fit };
+  return { command: `${NATIVE_BIN} ${args.join(' ')}`, runs, timesMs, medianMs: median(timesMs), minMs: Math.min(...timesMs), fingerprint: fit };
 }
 
 function parseArgs(argv) {
-  const o = { cases: '', runs: null, runs10k: null, runs100k: null, warmup: true, nativeRuns: 3, native: true, build: false, out: 'target/bench-browser.json', timeout: 1800 };
+  const o = { cases: '', runs: null, runs10k: null, runs100k: null, runs1m: null, warmup: true, nativeRuns: 3, native: true, build: false, out: 'target/bench-browser.json', timeout: 1800 };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
     const value = () => {
@@ -150,6 +153,7 @@ function parseArgs(argv) {
     else if (name === '--runs') o.runs = count();
     else if (name === '--runs-10k') o.runs10k = count();
     else if (name === '--runs-100k') o.runs100k = count();
+    else if (name === '--runs-1m') o.runs1m = count();
     else if (name === '--no-warmup') o.warmup = false;
     else if (name === '--native-runs') o.nativeRuns = count();
     else if (name === '--no-native') o.native = false;
@@ -163,8 +167,8 @@ function parseArgs(argv) {
 }
 
 function usage(error) {
-  const text = `usage: scripts/bench-browser [--cases LIST] [--runs N] [--runs-10k N] [--runs-100k N] [--no-warmup]
-                             [--native-runs N] [--no-native] [--build] [--out FILE] [--timeout SECONDS]
+  const text = `usage: scripts/bench-browser [--cases LIST] [--runs N] [--runs-10k N] [--runs-100k N] [--runs-1m N]
+                             [--no-warmup] [--native-runs N] [--no-native] [--build] [--out FILE] [--timeout SECONDS]
 cases: ${CASES.map((c) => `${c.name} (${c.aliases.join(', ')})`).join(', ')}; default all`;
   if (error) {
     console.error(`bench-browser: ${error}\n${text}`);
@@ -207,6 +211,7 @@ async function main() {
   if (opts.runs) query.set('runs', opts.runs);
   if (opts.runs10k) query.set('runs10k', opts.runs10k);
   if (opts.runs100k) query.set('runs100k', opts.runs100k);
+  if (opts.runs1m) query.set('runs1m', opts.runs1m);
   if (!opts.warmup) query.set('warmup', '0');
 
   // Browser.
@@ -243,14 +248,22 @@ async function main() {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'pacer-bench-'));
     try {
       for (const kase of cases) {
-        let file = path.join(REPO_ROOT, kase.path);
-        if (kase.gzip) {
-          const plain = path.join(tmp, `${kase.name}.csv`);
-          writeFileSync(plain, gunzipSync(readFileSync(file)));
-          file = plain;
+        let file;
+        let paramsFile = null;
+        if (kase.simulate) {
+          const sim = simulate2pl(kase.simulate);
+          file = path.join(tmp, `${kase.name}.csv`);
+          paramsFile = path.join(tmp, `${kase.name}-params.csv`);
+          writeFileSync(file, sim.csv);
+          writeFileSync(paramsFile, sim.params);
+        } else if (kase.gzip) {
+          file = path.join(tmp, `${kase.name}.csv`);
+          writeFileSync(file, gunzipSync(readFileSync(path.join(REPO_ROOT, kase.path))));
+        } else {
+          file = path.join(REPO_ROOT, kase.path);
         }
         err(`native ${kase.name}: ${opts.nativeRuns} run(s)`);
-        nativeResults.set(kase.name, runNative(kase, file, opts.nativeRuns));
+        nativeResults.set(kase.name, runNative(kase, file, paramsFile, opts.nativeRuns));
       }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
@@ -262,7 +275,9 @@ async function main() {
     const n = nativeResults.get(r.name) ?? null;
     return {
       name: r.name,
+      tool: r.tool,
       file: r.file,
+      simulate: r.simulate,
       options: r.options,
       browser: {
         runs: r.runs,
@@ -271,6 +286,10 @@ async function main() {
         medianMs: r.medianMs,
         minMs: r.minMs,
         warmupMs: r.warmupMs,
+        parseMs: r.parseMs,
+        medianParseMs: median(r.parseMs),
+        fingerprint: r.fingerprint,
+        jsonChars: r.jsonChars,
         iterations: r.iterations,
         loglik: r.loglik,
         converged: r.converged,
@@ -294,8 +313,8 @@ async function main() {
     wasm,
     native,
     timing: {
-      browser: 'performance.now() around calibrate_irt inside the worker (copy of the bytes into wasm memory, CSV parse, calibration, result JSON); one warm-up run first',
-      native: 'wall time of the whole CLI process (start-up, file read, calibration, JSON output)',
+      browser: 'performance.now() around calibrate_irt / score_irt inside the worker (copy of the bytes into wasm memory, CSV parse, the computation, the result as JSON text); one warm-up run first; JSON.parse of the result timed separately (parseMs)',
+      native: 'wall time of the whole CLI process (start-up, file read, the computation, JSON output)',
     },
     cases: results,
     targets,
@@ -311,11 +330,19 @@ async function main() {
   p(`wasm:     ${wasm.path} (${wasm.bytes} bytes, built ${wasm.modified}, sha256 ${wasm.sha256.slice(0, 12)})`);
   if (native) p(`native:   ${native.path} (built ${native.modified})`);
   p('');
-  p('WebAssembly in Chromium (calibrate_irt; 1 warm-up run, then the timed runs):');
+  p(`WebAssembly in Chromium (calibrate_irt / score_irt; ${opts.warmup ? '1 warm-up run, then ' : ''}the timed runs; JSON.parse not included):`);
   p(
     table(
-      ['case', 'median ms', 'min ms', 'runs', 'iterations', 'loglik', 'wasm MB'],
-      results.map((r) => [r.name, r.browser.medianMs.toFixed(1), r.browser.minMs.toFixed(1), r.browser.runs, r.browser.iterations, r.browser.loglik.toFixed(4), (r.browser.memoryBytes / 1e6).toFixed(1)]),
+      ['case', 'median ms', 'min ms', 'runs', 'result', 'JSON.parse ms', 'wasm MB'],
+      results.map((r) => [
+        r.name,
+        r.browser.medianMs.toFixed(1),
+        r.browser.minMs.toFixed(1),
+        r.browser.runs,
+        describeFingerprint(r.browser.fingerprint),
+        r.browser.medianParseMs.toFixed(1),
+        (r.browser.memoryBytes / 1e6).toFixed(1),
+      ]),
     ),
   );
   if (opts.native) {
@@ -323,12 +350,16 @@ async function main() {
     p(`Native CLI baseline (whole process, ${opts.nativeRuns} run(s)):`);
     p(
       table(
-        ['case', 'native median ms', 'native min ms', 'iterations', 'loglik', 'wasm/native'],
-        results.map((r) => [r.name, r.native.medianMs.toFixed(1), r.native.minMs.toFixed(1), r.native.iterations, r.native.loglik.toFixed(4), `${r.ratioWasmToNative.toFixed(2)}x`]),
+        ['case', 'native median ms', 'native min ms', 'result', 'wasm/native'],
+        results.map((r) => [r.name, r.native.medianMs.toFixed(1), r.native.minMs.toFixed(1), describeFingerprint(r.native.fingerprint), `${r.ratioWasmToNative.toFixed(2)}x`]),
       ),
     );
-    const differ = results.filter((r) => r.native.iterations !== r.browser.iterations || Math.abs(r.native.loglik - r.browser.loglik) > 1e-6 * Math.abs(r.native.loglik));
-    p(differ.length ? `warning: not the same fit natively and in wasm: ${differ.map((r) => r.name).join(', ')}` : 'same fit natively and in wasm (iterations equal, loglik within 1e-6 relative)');
+    const differ = results.filter((r) => !sameFingerprint(r.native.fingerprint, r.browser.fingerprint, 1e-6));
+    p(
+      differ.length
+        ? `warning: not the same result natively and in wasm: ${differ.map((r) => r.name).join(', ')}`
+        : 'same result natively and in wasm (counts equal, real numbers within 1e-6 relative)',
+    );
   }
   p('');
   p('Targets:');
