@@ -84,6 +84,18 @@ export function scoreIrt(responses, parameters, options = {}) {
   return call(() => core.score_irt(toBytes(responses), toBytes(parameters), JSON.stringify(options)));
 }
 
+/**
+ * Equating: linking constants A and B placing the new form's item parameters on the base scale
+ * through common items (docs/json/linking.md).
+ * @param {Uint8Array|ArrayBuffer|string} base the base form's item-parameter file
+ * @param {Uint8Array|ArrayBuffer|string} newForm the new form's item-parameter file
+ * @param {Uint8Array|ArrayBuffer|string} anchors the anchor file (new_item, base_item)
+ * @param {object} [options] see index.d.ts (LinkOptions)
+ */
+export function linkForms(base, newForm, anchors, options = {}) {
+  return call(() => core.link_forms(toBytes(base), toBytes(newForm), toBytes(anchors), JSON.stringify(options)));
+}
+
 /** The engine version, e.g. "0.1.0". */
 export function version() {
   if (!ready) throw new Error('pacer: call `await init()` once before using the engine');

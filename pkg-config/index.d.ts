@@ -369,3 +369,87 @@ export interface ScoringResult {
 
 /** Scores examinees with known item parameters (an item-parameter CSV). Throws PacerError on bad input. */
 export function scoreIrt(responses: FileBytes, parameters: FileBytes, options?: ScoringOptions): ScoringResult;
+
+export type LinkingMethod = 'mean-mean' | 'mean-sigma' | 'haebara' | 'stocking-lord';
+
+export interface LinkOptions {
+  /** File names, used in messages. Defaults "base", "new", "anchors". */
+  baseFileName?: string;
+  newFileName?: string;
+  anchorsFileName?: string;
+  /** Default "stocking-lord". */
+  method?: LinkingMethod;
+  /** Scaling constant applied to both files' slopes. Default 1.702 (plink's default is 1). */
+  D?: number;
+  /** Curve criteria in both directions. Default false. */
+  symmetric?: boolean;
+  /** θ points of the curve criteria. Default 40 equally spaced on [-4, 4]. */
+  thetaPoints?: number[];
+  /** Their weights. Default equal. */
+  weights?: number[];
+  /** Common items to leave out, by their new-form names. */
+  exclude?: string[];
+}
+
+export interface LinkingConstants {
+  method: LinkingMethod;
+  A: number;
+  B: number;
+  criterion: number | null;
+  iterations: number;
+  converged: boolean;
+}
+
+export interface AnchorDrift {
+  new_item: string;
+  base_item: string;
+  excluded: boolean;
+  a_base: number;
+  a_linked: number;
+  b_base: number[];
+  b_linked: number[];
+  d2: number;
+  rmsd: number;
+  standardized: number | null;
+  largest: boolean;
+  flagged: boolean;
+}
+
+export interface LinkedItem {
+  item: string;
+  model: string;
+  a: number;
+  b: number[];
+  c: number;
+  u: number;
+}
+
+export interface LinkingResult {
+  tool: 'linking';
+  engine: EngineInfo;
+  method: LinkingMethod;
+  A: number;
+  B: number;
+  criterion: number | null;
+  iterations: number;
+  converged: boolean;
+  methods: LinkingConstants[];
+  symmetric: boolean;
+  D: number;
+  theta_points: number[];
+  weights: number[];
+  n_anchors: number;
+  anchors: AnchorDrift[];
+  linked_items: LinkedItem[];
+  curves: {
+    theta: number[];
+    tcc_base: number[];
+    tcc_new: number[];
+    tcc_linked: number[];
+    items: { new_item: string; base: number[]; new: number[]; linked: number[] }[];
+  };
+  warnings: Warning[];
+}
+
+/** Equating: linking constants placing the new form on the base scale (docs/json/linking.md). */
+export function linkForms(base: FileBytes, newForm: FileBytes, anchors: FileBytes, options?: LinkOptions): LinkingResult;

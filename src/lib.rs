@@ -13,6 +13,7 @@
 pub mod ctt;
 pub mod data;
 pub mod em;
+pub mod equating;
 pub mod error;
 pub mod irt;
 pub mod math;

@@ -4,8 +4,9 @@
 //! Nothing here computes statistics; it reads files, checks options and delegates.
 
 use crate::ctt::{self, ItemAnalysis, ItemAnalysisOptions, MissingHandling};
-use crate::data::{read_item_parameters, read_responses};
+use crate::data::{read_anchors, read_item_parameters, read_responses};
 use crate::em::{Control, Progress};
+use crate::equating::{self, linking::LinkingMethod, Linking, LinkingOptions};
 use crate::error::{Error, Result};
 use crate::irt::{
     self, BetaPrior, IrtCalibration, IrtModel, IrtOptions, ItemModel, QuadratureRule,
@@ -442,6 +443,146 @@ pub fn scoring_table_csv(result: &TestScoring) -> String {
             p.level.map(|l| l.to_string()).unwrap_or_default(),
         ];
         rec.extend(p.p_above.iter().map(|v| v.to_string()));
+        let _ = w.write_record(&rec);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Linking options as the JS API passes them (JSON, camelCase keys named after the CLI flags).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LinkRequest {
+    /// The base form's parameter file name (default `"base"`).
+    #[serde(default)]
+    pub base_file_name: Option<String>,
+    /// The new form's parameter file name (default `"new"`).
+    #[serde(default)]
+    pub new_file_name: Option<String>,
+    /// The anchor file's name (default `"anchors"`).
+    #[serde(default)]
+    pub anchors_file_name: Option<String>,
+    /// `"mean-mean"`, `"mean-sigma"`, `"haebara"` or `"stocking-lord"` (default).
+    #[serde(default)]
+    pub method: Option<LinkingMethod>,
+    /// Scaling constant D applied to both files' slopes (default 1.702, as calibration and
+    /// scoring; plink's default is 1).
+    #[serde(default, rename = "D")]
+    pub d: Option<f64>,
+    /// Symmetric curve criteria (default false).
+    #[serde(default)]
+    pub symmetric: Option<bool>,
+    /// θ points of the curve criteria (default 40 equally spaced on [−4, 4]).
+    #[serde(default)]
+    pub theta_points: Option<Vec<f64>>,
+    /// Their weights (default equal).
+    #[serde(default)]
+    pub weights: Option<Vec<f64>>,
+    /// Common items to leave out, by their new-form names.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+impl LinkRequest {
+    /// The linking options this request asks for (checked when linking starts).
+    pub fn options(&self) -> LinkingOptions {
+        let mut o = LinkingOptions {
+            d_constant: self
+                .d
+                .unwrap_or(IrtOptions::new(IrtModel::TwoPl).d_constant),
+            exclude: self.exclude.clone(),
+            ..Default::default()
+        };
+        if let Some(m) = self.method {
+            o.method = m;
+        }
+        o.curve.symmetric = self.symmetric.unwrap_or(false);
+        match (&self.theta_points, &self.weights) {
+            (Some(t), Some(w)) => {
+                o.curve.theta = t.clone();
+                o.curve.weights = w.clone();
+            }
+            (Some(t), None) => {
+                o.curve.theta = t.clone();
+                o.curve.weights = vec![1.0; t.len()];
+            }
+            (None, Some(w)) => o.curve.weights = w.clone(),
+            (None, None) => {}
+        }
+        o
+    }
+}
+
+/// Reads the base and new forms' parameter files and the anchor file and links the new form to
+/// the base scale.
+pub fn link_forms(
+    base: (&[u8], &str),
+    new: (&[u8], &str),
+    anchors: (&[u8], &str),
+    options: &LinkingOptions,
+) -> Result<Linking> {
+    if !(options.d_constant.is_finite() && options.d_constant > 0.0) {
+        return Err(Error::option(
+            "D",
+            format!("D = {} is not a positive number", options.d_constant),
+            "Use 1 (logistic metric) or 1.702 (normal-ogive metric).",
+        ));
+    }
+    let base_items = read_item_parameters(base.0, base.1, options.d_constant)?;
+    let new_items = read_item_parameters(new.0, new.1, options.d_constant)?;
+    let anchor_list = read_anchors(anchors.0, anchors.1)?;
+    equating::link(
+        &base_items,
+        base.1,
+        &new_items,
+        new.1,
+        &anchor_list,
+        anchors.1,
+        options,
+    )
+}
+
+/// The JSON door of [`link_forms`] (what the wasm façade exports).
+pub fn link_forms_json(
+    base: &[u8],
+    new: &[u8],
+    anchors: &[u8],
+    options_json: &str,
+) -> Result<String> {
+    let req: LinkRequest = parse_request(options_json)?;
+    Ok(to_json(&link_forms(
+        (base, req.base_file_name.as_deref().unwrap_or("base")),
+        (new, req.new_file_name.as_deref().unwrap_or("new")),
+        (
+            anchors,
+            req.anchors_file_name.as_deref().unwrap_or("anchors"),
+        ),
+        &req.options(),
+    )?))
+}
+
+/// The new form's items on the base scale as an item-parameter file (columns item, model, a,
+/// b or b1..bk, c, u), ready for Test Scoring with the same D.
+pub fn linked_params_csv(result: &Linking) -> String {
+    let kmax = result
+        .linked_items
+        .iter()
+        .map(|i| i.b.len())
+        .max()
+        .unwrap_or(1);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = vec!["item".into(), "model".into(), "a".into()];
+    if kmax == 1 {
+        header.push("b".into());
+    } else {
+        header.extend((1..=kmax).map(|k| format!("b{k}")));
+    }
+    header.extend(["c".to_string(), "u".to_string()]);
+    let _ = w.write_record(&header);
+    for it in &result.linked_items {
+        let mut rec = vec![it.item.clone(), it.model.to_string(), it.a.to_string()];
+        rec.extend((0..kmax).map(|k| it.b.get(k).map(|v| v.to_string()).unwrap_or_default()));
+        rec.push(it.c.to_string());
+        rec.push(it.u.to_string());
         let _ = w.write_record(&rec);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

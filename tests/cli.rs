@@ -280,3 +280,99 @@ fn score_gives_one_record_per_examinee_and_names_wrong_items() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("item 'Item.5' has the score 0"), "{err}");
 }
+
+/// A KB04 parameter file (tests/fixtures/linking_KB04) in pacer's format, as a temporary file.
+fn kb04_params(name: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(fixture(&format!("linking_KB04/{name}"))).unwrap();
+    let mut out = String::from("item,model,a,b,c\n");
+    for l in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let (item, rest) = l.split_once(',').unwrap();
+        out.push_str(&format!("{item},3pl,{rest}\n"));
+    }
+    temp_file(name, &out)
+}
+
+#[test]
+fn link_prints_the_library_result_and_names_a_wrong_anchor() {
+    let base = kb04_params("form_y_old_pars.csv");
+    let new = kb04_params("form_x_new_pars.csv");
+    let anchor_text = std::fs::read_to_string(fixture("linking_KB04/common_items.csv"))
+        .unwrap()
+        .replace("form_x_item,form_y_item", "new_item,base_item");
+    let anchors = temp_file("anchors.csv", &anchor_text);
+    let args = |extra: &[&str]| {
+        let mut v = vec![
+            "link".to_string(),
+            "--base".into(),
+            base.to_str().unwrap().into(),
+            "--new".into(),
+            new.to_str().unwrap().into(),
+            "--anchors".into(),
+            anchors.to_str().unwrap().into(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let a = args(&["--method", "haebara", "--D", "1.7", "--exclude", "27"]);
+    let out = pacer(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // plink 1.5.1 (plink_constants.csv): D = 1.7, item 27 excluded, Haebara.
+    assert!(
+        (cli["A"].as_f64().unwrap() - 1.088361).abs() < 1e-5,
+        "{}",
+        cli["A"]
+    );
+    assert!(
+        (cli["B"].as_f64().unwrap() - -0.44159).abs() < 1e-5,
+        "{}",
+        cli["B"]
+    );
+    let lib = pacer::tools::link_forms(
+        (&std::fs::read(&base).unwrap(), base.to_str().unwrap()),
+        (&std::fs::read(&new).unwrap(), new.to_str().unwrap()),
+        (anchor_text.as_bytes(), anchors.to_str().unwrap()),
+        &pacer::tools::LinkRequest {
+            method: Some(pacer::equating::linking::LinkingMethod::Haebara),
+            d: Some(1.7),
+            exclude: vec!["27".into()],
+            ..Default::default()
+        }
+        .options(),
+    )
+    .unwrap();
+    assert_eq!(cli, serde_json::to_value(&lib).unwrap());
+
+    // --format csv: a parameter file Test Scoring reads back.
+    let a = args(&["--format", "csv"]);
+    let out = pacer(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("item,model,a,b,c,u\n1,3pl,"), "{csv}");
+    let items = pacer::data::read_item_parameters(csv.as_bytes(), "linked.csv", 1.702).unwrap();
+    assert_eq!(items.len(), 36);
+
+    // A misspelt anchor: exit 2, the message names the item, the file and the row.
+    let bad = temp_file(
+        "bad_anchors.csv",
+        &anchor_text.replace("\n27,27", "\n27,72"),
+    );
+    let out = pacer(&[
+        "link",
+        "--base",
+        base.to_str().unwrap(),
+        "--new",
+        new.to_str().unwrap(),
+        "--anchors",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'72'") && err.contains("bad_anchors.csv") && err.contains("row 10"),
+        "{err}"
+    );
+}

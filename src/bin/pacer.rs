@@ -14,6 +14,7 @@ mod cli {
     use clap::{Parser, Subcommand, ValueEnum};
     use pacer::ctt::{ItemAnalysisOptions, MissingHandling};
     use pacer::em::{Control, Progress};
+    use pacer::equating::linking::LinkingMethod;
     use pacer::irt::{IrtModel, ItemModel};
     use pacer::scoring::ScoringMethod;
     use pacer::tools;
@@ -212,6 +213,50 @@ mod cli {
             #[arg(long, value_enum, default_value = "json")]
             format: Format,
         },
+        /// Equating: linking constants A and B (θ_base = A·θ_new + B) placing a new form's item
+        /// parameters on a base scale through common items, with drift diagnostics.
+        Link {
+            /// Base (bank) form's item-parameter file (CSV or XLSX, as for `pacer score`).
+            #[arg(long)]
+            base: PathBuf,
+            /// New form's item-parameter file.
+            #[arg(long)]
+            new: PathBuf,
+            /// Anchor file: columns new_item, base_item (one row per common item).
+            #[arg(long)]
+            anchors: PathBuf,
+            /// Linking method.
+            #[arg(long, value_enum, default_value = "stocking-lord")]
+            method: LinkMethod,
+            /// Scaling constant D applied to both files' slopes (plink's default is 1).
+            #[arg(long = "D", default_value_t = 1.702)]
+            d: f64,
+            /// Symmetric characteristic-curve criteria (both directions).
+            #[arg(long)]
+            symmetric: bool,
+            /// θ points of the curve criteria, comma-separated (default 40 equally spaced on
+            /// [-4, 4], as plink).
+            #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+            theta_points: Option<Vec<f64>>,
+            /// Weights of the θ points, comma-separated (default equal).
+            #[arg(long, value_delimiter = ',')]
+            weights: Option<Vec<f64>>,
+            /// Common items to leave out, by their new-form names, comma-separated.
+            #[arg(long, value_delimiter = ',')]
+            exclude: Vec<String>,
+            /// Output: the full result as JSON, or the linked new-form parameters as CSV (an
+            /// item-parameter file for `pacer score`).
+            #[arg(long, value_enum, default_value = "json")]
+            format: Format,
+        },
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum LinkMethod {
+        MeanMean,
+        MeanSigma,
+        Haebara,
+        StockingLord,
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -387,11 +432,58 @@ mod cli {
                     Format::Csv => tools::scoring_table_csv(&result),
                 })
             }),
+            Command::Link {
+                base,
+                new,
+                anchors,
+                method,
+                d,
+                symmetric,
+                theta_points,
+                weights,
+                exclude,
+                format,
+            } => (|| {
+                let (base_bytes, new_bytes, anchor_bytes) =
+                    (read(&base)?, read(&new)?, read(&anchors)?);
+                let request = tools::LinkRequest {
+                    method: Some(match method {
+                        LinkMethod::MeanMean => LinkingMethod::MeanMean,
+                        LinkMethod::MeanSigma => LinkingMethod::MeanSigma,
+                        LinkMethod::Haebara => LinkingMethod::Haebara,
+                        LinkMethod::StockingLord => LinkingMethod::StockingLord,
+                    }),
+                    d: Some(d),
+                    symmetric: Some(symmetric),
+                    theta_points,
+                    weights,
+                    exclude,
+                    ..Default::default()
+                };
+                let result = tools::link_forms(
+                    (&base_bytes, &base.display().to_string()),
+                    (&new_bytes, &new.display().to_string()),
+                    (&anchor_bytes, &anchors.display().to_string()),
+                    &request.options(),
+                )
+                .map_err(|e| e.to_string())?;
+                Ok(match format {
+                    Format::Json => tools::to_json(&result),
+                    Format::Csv => tools::linked_params_csv(&result),
+                })
+            })(),
         };
         match out {
             Ok(text) => {
-                println!("{}", text.trim_end());
-                ExitCode::SUCCESS
+                use std::io::Write;
+                // A reader that stops early (`pacer ... | head`) closes the pipe: not an error.
+                match writeln!(std::io::stdout().lock(), "{}", text.trim_end()) {
+                    Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                        eprintln!("pacer: cannot write the output ({e})");
+                        ExitCode::from(1)
+                    }
+                    _ => ExitCode::SUCCESS,
+                }
             }
             Err(message) => {
                 eprintln!("pacer: {message}");

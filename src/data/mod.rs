@@ -5,6 +5,7 @@
 //! - [`read_responses`]: reads CSV or XLSX bytes (the format is detected from the bytes) into a
 //!   [`ResponseMatrix`], with errors naming the file, row, column and value.
 
+mod anchors;
 mod csv_reader;
 mod item_models;
 mod item_params;
@@ -12,6 +13,7 @@ mod responses;
 mod table;
 mod xlsx_reader;
 
+pub use anchors::{read_anchors, Anchor};
 pub use item_models::read_item_models;
 pub use item_params::{read_item_parameters, ParameterItem};
 pub use responses::{ResponseMatrix, MAX_SCORE, MISSING};

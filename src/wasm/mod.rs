@@ -61,3 +61,16 @@ pub fn calibrate_irt(
 pub fn score_irt(bytes: &[u8], params: &[u8], options_json: &str) -> Result<String, JsValue> {
     tools::score_irt_json(bytes, params, options_json).map_err(throw)
 }
+
+/// Equating, linking: `base`, `new` (item-parameter files, CSV or XLSX) and `anchors` (CSV or
+/// XLSX with the columns new_item, base_item); `options_json` such as `{"method":
+/// "stocking-lord", "D": 1, "exclude": ["27"]}` (docs/json/linking.md).
+#[wasm_bindgen]
+pub fn link_forms(
+    base: &[u8],
+    new: &[u8],
+    anchors: &[u8],
+    options_json: &str,
+) -> Result<String, JsValue> {
+    tools::link_forms_json(base, new, anchors, options_json).map_err(throw)
+}

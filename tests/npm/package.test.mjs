@@ -139,3 +139,35 @@ test('scoreIrt scores LSAT7 with mirt\u2019s 2PL parameters as mirt (EAP) and th
   assert.equal(r.error?.isPacer, true, 'a PacerError');
   assert.match(r.error.message, /Item\.9/);
 });
+
+test('linkForms on KB04 gives plink\'s Stocking-Lord constants, and names a wrong anchor', () => {
+  const dir = path.join(root, 'tests/fixtures/linking_KB04');
+  const out = runInConsumer(`
+    import { readFileSync } from 'node:fs';
+    import { linkForms, init, PacerError } from 'pacer-psychometrics';
+    await init();
+    // KB04's files have no model column: add it (3PL).
+    const toParams = (f) => readFileSync(${JSON.stringify(dir)} + '/' + f, 'utf8').trim().split('\\n')
+      .map((l, i) => (i === 0 ? 'item,model,a,b,c' : l.replace(',', ',3pl,'))).join('\\n');
+    const anchors = readFileSync(${JSON.stringify(dir)} + '/common_items.csv', 'utf8').replace('form_x_item,form_y_item', 'new_item,base_item');
+    const r = linkForms(toParams('form_y_old_pars.csv'), toParams('form_x_new_pars.csv'), anchors, { method: 'stocking-lord', D: 1 });
+    let error = null;
+    try {
+      linkForms(toParams('form_y_old_pars.csv'), toParams('form_x_new_pars.csv'), anchors + '\\n40,3\\n', { anchorsFileName: 'anchors.csv' });
+    } catch (e) {
+      error = { isPacer: e instanceof PacerError, code: e.code, file: e.file, row: e.row, message: e.message };
+    }
+    console.log(JSON.stringify({ A: r.A, B: r.B, n: r.n_anchors, methods: r.methods.length, linked: r.linked_items.length, error }));
+  `);
+  const r = JSON.parse(out);
+  // plink 1.5.1, D = 1 (tests/fixtures/linking_KB04/plink_constants.csv).
+  assert.ok(Math.abs(r.A - 1.119231) < 1e-5 && Math.abs(r.B - -0.485545) < 1e-5, `A ${r.A}, B ${r.B}`);
+  assert.equal(r.n, 12);
+  assert.equal(r.methods, 4);
+  assert.equal(r.linked, 36);
+  assert.ok(r.error?.isPacer, JSON.stringify(r.error));
+  assert.equal(r.error.code, 'item_mismatch');
+  assert.equal(r.error.file, 'anchors.csv');
+  assert.equal(r.error.row, 14);
+  assert.match(r.error.message, /'40'/);
+});

@@ -1,0 +1,319 @@
+//! IRT linking checked against plink 1.5.1 on Kolen & Brennan's KB04 example
+//! (tests/fixtures/linking_KB04) and on true parameters of two forms with known constants.
+
+use pacer::data::{read_anchors, read_item_parameters, ParameterItem};
+use pacer::equating::linking::{self, CurveOptions, LinkingMethod};
+use pacer::equating::{link, LinkingOptions};
+use pacer::irt::{ItemModel, PolyItem};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/linking_KB04/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+/// A KB04 parameter file in pacer's format: the `model` column added.
+fn params(name: &str, d: f64) -> Vec<ParameterItem> {
+    let text = fixture(name);
+    let mut lines = text.lines();
+    assert_eq!(lines.next().unwrap().trim(), "item,a,b,c");
+    let mut out = String::from("item,model,a,b,c\n");
+    for l in lines.filter(|l| !l.trim().is_empty()) {
+        let (item, rest) = l.split_once(',').unwrap();
+        out.push_str(&format!("{item},3pl,{rest}\n"));
+    }
+    read_item_parameters(out.as_bytes(), name, d).unwrap()
+}
+
+fn anchors(exclude_27: bool) -> Vec<pacer::data::Anchor> {
+    let text = fixture("common_items.csv").replace("form_x_item,form_y_item", "new_item,base_item");
+    let mut a = read_anchors(text.as_bytes(), "common_items.csv").unwrap();
+    if exclude_27 {
+        a.retain(|a| a.new_item != "27");
+    }
+    a
+}
+
+#[test]
+fn kb04_constants_match_plink() {
+    let reference = fixture("plink_constants.csv");
+    let mut worst: f64 = 0.0;
+    let mut rows = 0;
+    for line in reference.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let d: f64 = f[0].parse().unwrap();
+        let exclude = f[1] == "27";
+        let method = match f[2] {
+            "Mean/Mean" => LinkingMethod::MeanMean,
+            "Mean/Sigma" => LinkingMethod::MeanSigma,
+            "Haebara" => LinkingMethod::Haebara,
+            "Stocking-Lord" => LinkingMethod::StockingLord,
+            other => panic!("unknown method {other}"),
+        };
+        let (a_ref, b_ref): (f64, f64) = (f[3].parse().unwrap(), f[4].parse().unwrap());
+        let new = params("form_x_new_pars.csv", d);
+        let base = params("form_y_old_pars.csv", d);
+        let options = LinkingOptions {
+            method,
+            d_constant: d,
+            exclude: if exclude { vec!["27".into()] } else { vec![] },
+            ..Default::default()
+        };
+        let r = link(
+            &base,
+            "y.csv",
+            &new,
+            "x.csv",
+            &anchors(false),
+            "anchors.csv",
+            &options,
+        )
+        .unwrap();
+        assert!(r.converged, "{line}: converged");
+        assert_eq!(r.n_anchors, if exclude { 11 } else { 12 });
+        let diff = (r.a - a_ref).abs().max((r.b - b_ref).abs());
+        assert!(
+            diff < 1e-3,
+            "{line}: ours A = {}, B = {} (difference {diff})",
+            r.a,
+            r.b
+        );
+        worst = worst.max(diff);
+        rows += 1;
+        // Leaving the item out of the anchor file is the same as excluding it.
+        let r2 = link(
+            &base,
+            "y.csv",
+            &new,
+            "x.csv",
+            &anchors(exclude),
+            "anchors.csv",
+            &LinkingOptions {
+                exclude: vec![],
+                ..options.clone()
+            },
+        )
+        .unwrap();
+        assert!((r2.a - r.a).abs() < 1e-9 && (r2.b - r.b).abs() < 1e-9);
+    }
+    assert_eq!(rows, 16);
+    eprintln!("KB04: largest difference from plink over 16 constants pairs: {worst:.2e}");
+}
+
+/// Items on the base scale and the same items on a new scale with θ_new = (θ_base − B)/A: the
+/// new form's parameters are the base ones transformed by the inverse (1/A, −B/A).
+fn simulated_forms(a: f64, b: f64) -> (Vec<ParameterItem>, Vec<ParameterItem>) {
+    let item = |name: &str, model: ItemModel, a1: f64, d: Vec<f64>, g: f64| ParameterItem {
+        item: name.into(),
+        params: PolyItem {
+            model,
+            a1,
+            d,
+            g,
+            u: 1.0,
+        },
+        scores: vec![],
+        row: 0,
+    };
+    let base = vec![
+        item("b1", ItemModel::ThreePl, 1.7 * 1.1, vec![0.4], 0.2),
+        item("b2", ItemModel::TwoPl, 0.8, vec![-0.6], 0.0),
+        item("b3", ItemModel::OnePl, 1.0, vec![1.2], 0.0),
+        item("b4", ItemModel::Grm, 1.4, vec![2.0, 0.3, -1.5], 0.0),
+        item("b5", ItemModel::Gpcm, 0.9, vec![0.5, 0.2, -0.9], 0.0),
+        item("b6", ItemModel::Pcm, 1.0, vec![-0.3, -1.1], 0.0),
+        item("b7", ItemModel::ThreePl, 2.2, vec![-1.0], 0.15),
+        item("b8", ItemModel::TwoPl, 1.3, vec![0.9], 0.0),
+    ];
+    let new = base
+        .iter()
+        .map(|it| ParameterItem {
+            item: it.item.replace('b', "n"),
+            params: linking::transform(&it.params, 1.0 / a, -b / a),
+            ..it.clone()
+        })
+        .collect();
+    (base, new)
+}
+
+#[test]
+fn true_parameters_give_back_the_constants_with_every_method() {
+    for &(a_true, b_true) in &[(1.3, -0.4), (0.7, 0.9), (1.0, 0.0)] {
+        let (base, new) = simulated_forms(a_true, b_true);
+        let anchor_csv: String = std::iter::once("new_item,base_item".to_string())
+            .chain(
+                base.iter()
+                    .map(|b| format!("{},{}", b.item.replace('b', "n"), b.item)),
+            )
+            .collect::<Vec<_>>()
+            .join("\n");
+        let anchors = read_anchors(anchor_csv.as_bytes(), "a.csv").unwrap();
+        for symmetric in [false, true] {
+            let options = LinkingOptions {
+                curve: CurveOptions {
+                    symmetric,
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            let r = link(&base, "base", &new, "new", &anchors, "a.csv", &options).unwrap();
+            assert_eq!(r.methods.len(), 4);
+            for c in &r.methods {
+                assert!(c.converged, "{:?}", c.method);
+                assert!(
+                    (c.a - a_true).abs() < 1e-6 && (c.b - b_true).abs() < 1e-6,
+                    "{:?} symmetric {symmetric}: A = {}, B = {} (true {a_true}, {b_true})",
+                    c.method,
+                    c.a,
+                    c.b
+                );
+            }
+            // Linked new items coincide with the base items; no common item drifts.
+            for (l, b) in r.linked_items.iter().zip(&base) {
+                assert!((l.a - b.params.a1).abs() < 1e-6, "{l:?}");
+                for (x, y) in l.b.iter().zip(linking::locations(&b.params)) {
+                    assert!((x - y).abs() < 1e-6, "{l:?}");
+                }
+            }
+            assert!(r.anchors.iter().all(|d| d.d2 < 1e-12));
+        }
+    }
+}
+
+#[test]
+fn a_drifting_common_item_is_the_largest_and_flagged() {
+    let (base, mut new) = simulated_forms(1.2, 0.3);
+    // Make a longer anchor set so that one outlier stands out, then shift one item's difficulty.
+    let extra: Vec<(ParameterItem, ParameterItem)> = (0..8)
+        .map(|i| {
+            let b = ParameterItem {
+                item: format!("bx{i}"),
+                params: PolyItem {
+                    model: ItemModel::TwoPl,
+                    a1: 1.0 + 0.1 * i as f64,
+                    d: vec![-1.5 + 0.4 * i as f64],
+                    g: 0.0,
+                    u: 1.0,
+                },
+                scores: vec![],
+                row: 0,
+            };
+            let n = ParameterItem {
+                item: format!("nx{i}"),
+                params: linking::transform(&b.params, 1.0 / 1.2, -0.3 / 1.2),
+                ..b.clone()
+            };
+            (b, n)
+        })
+        .collect();
+    let mut base = base;
+    for (b, n) in extra {
+        base.push(b);
+        new.push(n);
+    }
+    let drifted = new.iter().position(|n| n.item == "n2").unwrap();
+    new[drifted].params.d[0] -= 1.5 * new[drifted].params.a1; // b moves up by 1.5 on the new scale
+    let anchor_csv: String = std::iter::once("new_item,base_item".to_string())
+        .chain(
+            base.iter()
+                .map(|b| format!("{},{}", b.item.replacen('b', "n", 1), b.item)),
+        )
+        .collect::<Vec<_>>()
+        .join("\n");
+    let anchors = read_anchors(anchor_csv.as_bytes(), "a.csv").unwrap();
+    let r = link(
+        &base,
+        "base",
+        &new,
+        "new",
+        &anchors,
+        "a.csv",
+        &LinkingOptions::default(),
+    )
+    .unwrap();
+    let top = r.anchors.iter().find(|d| d.largest).unwrap();
+    assert_eq!(top.new_item, "n2");
+    assert!(top.flagged, "standardized {:?}", top.standardized);
+    assert!((r.a - 1.2).abs() > 1e-4, "the drift moves the link");
+    // Dropping it restores the constants.
+    let r = link(
+        &base,
+        "base",
+        &new,
+        "new",
+        &anchors,
+        "a.csv",
+        &LinkingOptions {
+            exclude: vec!["n2".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        (r.a - 1.2).abs() < 1e-6 && (r.b - 0.3).abs() < 1e-6,
+        "A {}, B {}",
+        r.a,
+        r.b
+    );
+    let n2 = r.anchors.iter().find(|d| d.new_item == "n2").unwrap();
+    assert!(n2.excluded && !n2.largest && n2.d2 > 0.01);
+}
+
+#[test]
+fn anchors_missing_from_a_file_are_named() {
+    let new = params("form_x_new_pars.csv", 1.0);
+    let base = params("form_y_old_pars.csv", 1.0);
+    let anchors = read_anchors(b"new_item,base_item\n3,3\n6,60\n", "anchors.csv").unwrap();
+    let e = link(
+        &base,
+        "y.csv",
+        &new,
+        "x.csv",
+        &anchors,
+        "anchors.csv",
+        &LinkingOptions::default(),
+    )
+    .unwrap_err();
+    let s = e.to_string();
+    assert!(
+        s.contains("'60'")
+            && s.contains("base")
+            && s.contains("y.csv")
+            && s.contains("anchors.csv"),
+        "{s}"
+    );
+    let anchors = read_anchors(b"new_item,base_item\n3,3\n99,6\n", "anchors.csv").unwrap();
+    let s = link(
+        &base,
+        "y.csv",
+        &new,
+        "x.csv",
+        &anchors,
+        "anchors.csv",
+        &LinkingOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        s.contains("'99'") && s.contains("new") && s.contains("x.csv"),
+        "{s}"
+    );
+    let anchors = read_anchors(b"new_item,base_item\n3,3\n", "anchors.csv").unwrap();
+    let s = link(
+        &base,
+        "y.csv",
+        &new,
+        "x.csv",
+        &anchors,
+        "anchors.csv",
+        &LinkingOptions {
+            exclude: vec!["4".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(s.contains("'4'"), "{s}");
+}
