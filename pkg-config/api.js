@@ -96,6 +96,18 @@ export function linkForms(base, newForm, anchors, options = {}) {
   return call(() => core.link_forms(toBytes(base), toBytes(newForm), toBytes(anchors), JSON.stringify(options)));
 }
 
+/**
+ * Equating: links the new form (as linkForms) and equates its summed scores to the base form's
+ * by IRT true-score equating (docs/json/equating.md).
+ * @param {Uint8Array|ArrayBuffer|string} base the base form's item-parameter file
+ * @param {Uint8Array|ArrayBuffer|string} newForm the new form's item-parameter file
+ * @param {Uint8Array|ArrayBuffer|string} anchors the anchor file (new_item, base_item)
+ * @param {object} [options] see index.d.ts (LinkOptions)
+ */
+export function equateForms(base, newForm, anchors, options = {}) {
+  return call(() => core.equate_forms(toBytes(base), toBytes(newForm), toBytes(anchors), JSON.stringify(options)));
+}
+
 /** The engine version, e.g. "0.1.0". */
 export function version() {
   if (!ready) throw new Error('pacer: call `await init()` once before using the engine');

@@ -453,3 +453,22 @@ export interface LinkingResult {
 
 /** Equating: linking constants placing the new form on the base scale (docs/json/linking.md). */
 export function linkForms(base: FileBytes, newForm: FileBytes, anchors: FileBytes, options?: LinkOptions): LinkingResult;
+
+export interface EquatingResult {
+  tool: 'equating';
+  engine: EngineInfo;
+  /** The link of the new form to the base scale (as linkForms returns it). */
+  linking: LinkingResult;
+  true_score: {
+    /** One row per new-form summed score 0..max; theta null where there is none. */
+    rows: { score: number; theta: number | null; equivalent: number }[];
+    lowest_new: number;
+    lowest_base: number;
+    highest_new: number;
+    highest_base: number;
+    note: string;
+  };
+}
+
+/** Equating: links the new form and equates its summed scores by IRT true-score equating. */
+export function equateForms(base: FileBytes, newForm: FileBytes, anchors: FileBytes, options?: LinkOptions): EquatingResult;

@@ -4,9 +4,9 @@
 //! Nothing here computes statistics; it reads files, checks options and delegates.
 
 use crate::ctt::{self, ItemAnalysis, ItemAnalysisOptions, MissingHandling};
-use crate::data::{read_anchors, read_item_parameters, read_responses};
+use crate::data::{read_anchors, read_item_parameters, read_responses, Anchor, ParameterItem};
 use crate::em::{Control, Progress};
-use crate::equating::{self, linking::LinkingMethod, Linking, LinkingOptions};
+use crate::equating::{self, linking::LinkingMethod, Equating, Linking, LinkingOptions};
 use crate::error::{Error, Result};
 use crate::irt::{
     self, BetaPrior, IrtCalibration, IrtModel, IrtOptions, ItemModel, QuadratureRule,
@@ -512,6 +512,27 @@ impl LinkRequest {
     }
 }
 
+/// The base and new forms' parameter files and the anchor file, read.
+fn read_forms(
+    base: (&[u8], &str),
+    new: (&[u8], &str),
+    anchors: (&[u8], &str),
+    options: &LinkingOptions,
+) -> Result<(Vec<ParameterItem>, Vec<ParameterItem>, Vec<Anchor>)> {
+    if !(options.d_constant.is_finite() && options.d_constant > 0.0) {
+        return Err(Error::option(
+            "D",
+            format!("D = {} is not a positive number", options.d_constant),
+            "Use 1 (logistic metric) or 1.702 (normal-ogive metric).",
+        ));
+    }
+    Ok((
+        read_item_parameters(base.0, base.1, options.d_constant)?,
+        read_item_parameters(new.0, new.1, options.d_constant)?,
+        read_anchors(anchors.0, anchors.1)?,
+    ))
+}
+
 /// Reads the base and new forms' parameter files and the anchor file and links the new form to
 /// the base scale.
 pub fn link_forms(
@@ -520,25 +541,8 @@ pub fn link_forms(
     anchors: (&[u8], &str),
     options: &LinkingOptions,
 ) -> Result<Linking> {
-    if !(options.d_constant.is_finite() && options.d_constant > 0.0) {
-        return Err(Error::option(
-            "D",
-            format!("D = {} is not a positive number", options.d_constant),
-            "Use 1 (logistic metric) or 1.702 (normal-ogive metric).",
-        ));
-    }
-    let base_items = read_item_parameters(base.0, base.1, options.d_constant)?;
-    let new_items = read_item_parameters(new.0, new.1, options.d_constant)?;
-    let anchor_list = read_anchors(anchors.0, anchors.1)?;
-    equating::link(
-        &base_items,
-        base.1,
-        &new_items,
-        new.1,
-        &anchor_list,
-        anchors.1,
-        options,
-    )
+    let (b, n, a) = read_forms(base, new, anchors, options)?;
+    equating::link(&b, base.1, &n, new.1, &a, anchors.1, options)
 }
 
 /// The JSON door of [`link_forms`] (what the wasm façade exports).
@@ -584,6 +588,52 @@ pub fn linked_params_csv(result: &Linking) -> String {
         rec.push(it.c.to_string());
         rec.push(it.u.to_string());
         let _ = w.write_record(&rec);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// Links the new form to the base scale and equates its summed scores to the base form's
+/// (IRT true-score equating); the same inputs and options as [`link_forms`].
+pub fn equate_forms(
+    base: (&[u8], &str),
+    new: (&[u8], &str),
+    anchors: (&[u8], &str),
+    options: &LinkingOptions,
+) -> Result<Equating> {
+    let (b, n, a) = read_forms(base, new, anchors, options)?;
+    equating::equate(&b, base.1, &n, new.1, &a, anchors.1, options)
+}
+
+/// The JSON door of [`equate_forms`] (what the wasm façade exports).
+pub fn equate_forms_json(
+    base: &[u8],
+    new: &[u8],
+    anchors: &[u8],
+    options_json: &str,
+) -> Result<String> {
+    let req: LinkRequest = parse_request(options_json)?;
+    Ok(to_json(&equate_forms(
+        (base, req.base_file_name.as_deref().unwrap_or("base")),
+        (new, req.new_file_name.as_deref().unwrap_or("new")),
+        (
+            anchors,
+            req.anchors_file_name.as_deref().unwrap_or("anchors"),
+        ),
+        &req.options(),
+    )?))
+}
+
+/// The true-score conversion table as CSV: score, theta, equivalent (empty theta where there is
+/// none).
+pub fn true_score_table_csv(result: &Equating) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["score", "theta", "equivalent"]);
+    for r in &result.true_score.rows {
+        let _ = w.write_record([
+            r.score.to_string(),
+            r.theta.map(|t| t.to_string()).unwrap_or_default(),
+            r.equivalent.to_string(),
+        ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -376,3 +376,51 @@ fn link_prints_the_library_result_and_names_a_wrong_anchor() {
         "{err}"
     );
 }
+
+#[test]
+fn equate_prints_the_conversion_table() {
+    let base = kb04_params("form_y_old_pars.csv");
+    let new = kb04_params("form_x_new_pars.csv");
+    let anchor_text = std::fs::read_to_string(fixture("linking_KB04/common_items.csv"))
+        .unwrap()
+        .replace("form_x_item,form_y_item", "new_item,base_item");
+    let anchors = temp_file("anchors_eq.csv", &anchor_text);
+    let run = |format: &str| {
+        let out = pacer(&[
+            "equate",
+            "--base",
+            base.to_str().unwrap(),
+            "--new",
+            new.to_str().unwrap(),
+            "--anchors",
+            anchors.to_str().unwrap(),
+            "--method",
+            "mean-sigma",
+            "--D",
+            "1.7",
+            "--exclude",
+            "27",
+            "--format",
+            format,
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["tool"], "equating");
+    assert_eq!(json["linking"]["method"], "mean-sigma");
+    let rows = json["true_score"]["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 37);
+    // plink: score 7 -> θ -4.335528, equivalent 6.134146.
+    assert!((rows[7]["equivalent"].as_f64().unwrap() - 6.134146).abs() < 1e-5);
+    assert!(rows[3]["theta"].is_null());
+    let csv = run("csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "score,theta,equivalent");
+    assert_eq!(lines.len(), 38);
+    assert!(lines[8].starts_with("7,-4.3355"), "{}", lines[8]);
+}

@@ -63,3 +63,51 @@ fn scoring_json_fields_are_documented() {
     assert_eq!(documented(&doc, "Top level"), keys(&v));
     assert_eq!(documented(&doc, "`persons[]`"), keys(&v["persons"][0]));
 }
+
+/// KB04 (tests/fixtures/linking_KB04) as pacer's parameter files and anchor file.
+fn kb04() -> (String, String, String) {
+    let params = |name: &str| {
+        let text = std::fs::read_to_string(fixture(&format!("linking_KB04/{name}"))).unwrap();
+        let mut out = String::from("item,model,a,b,c\n");
+        for l in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let (item, rest) = l.split_once(',').unwrap();
+            out.push_str(&format!("{item},3pl,{rest}\n"));
+        }
+        out
+    };
+    let anchors = std::fs::read_to_string(fixture("linking_KB04/common_items.csv"))
+        .unwrap()
+        .replace("form_x_item,form_y_item", "new_item,base_item");
+    (
+        params("form_y_old_pars.csv"),
+        params("form_x_new_pars.csv"),
+        anchors,
+    )
+}
+
+#[test]
+fn linking_and_equating_json_fields_are_documented() {
+    let (base, new, anchors) = kb04();
+    let json = pacer::tools::link_forms_json(
+        base.as_bytes(),
+        new.as_bytes(),
+        anchors.as_bytes(),
+        "{\"D\": 1}",
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let doc = std::fs::read_to_string(fixture("../../docs/json/linking.md")).unwrap();
+    assert_eq!(documented(&doc, "Top level"), keys(&v));
+    assert_eq!(documented(&doc, "`anchors[]`"), keys(&v["anchors"][0]));
+    let json = pacer::tools::equate_forms_json(
+        base.as_bytes(),
+        new.as_bytes(),
+        anchors.as_bytes(),
+        "{\"D\": 1}",
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let doc = std::fs::read_to_string(fixture("../../docs/json/equating.md")).unwrap();
+    assert_eq!(documented(&doc, "Top level"), keys(&v));
+    assert_eq!(documented(&doc, "`true_score`"), keys(&v["true_score"]));
+}

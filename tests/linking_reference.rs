@@ -3,7 +3,7 @@
 
 use pacer::data::{read_anchors, read_item_parameters, ParameterItem};
 use pacer::equating::linking::{self, CurveOptions, LinkingMethod};
-use pacer::equating::{link, LinkingOptions};
+use pacer::equating::{equate, link, LinkingOptions};
 use pacer::irt::{ItemModel, PolyItem};
 
 fn fixture(name: &str) -> String {
@@ -316,4 +316,63 @@ fn anchors_missing_from_a_file_are_named() {
     .unwrap_err()
     .to_string();
     assert!(s.contains("'4'"), "{s}");
+}
+
+#[test]
+fn kb04_true_score_equating_matches_plink() {
+    // plink(x, rescale = "MS", base.grp = 2, D = 1.7, exclude = list(27, NA)), then
+    // equate(out, method = "TSE", D = 1.7).
+    let new = params("form_x_new_pars.csv", 1.7);
+    let base = params("form_y_old_pars.csv", 1.7);
+    let options = LinkingOptions {
+        method: LinkingMethod::MeanSigma,
+        d_constant: 1.7,
+        exclude: vec!["27".into()],
+        ..Default::default()
+    };
+    let r = equate(
+        &base,
+        "y.csv",
+        &new,
+        "x.csv",
+        &anchors(false),
+        "anchors.csv",
+        &options,
+    )
+    .unwrap();
+    let t = &r.true_score;
+    assert!((t.lowest_new - 6.5271).abs() < 1e-12 && (t.lowest_base - 5.7962).abs() < 1e-12);
+    let reference = fixture("plink_true_score_equating.csv");
+    let mut n = 0;
+    let mut worst: f64 = 0.0;
+    for line in reference.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let score: u32 = f[1].parse().unwrap();
+        let equivalent: f64 = f[2].parse().unwrap();
+        let row = &t.rows[score as usize];
+        assert_eq!(row.score, score);
+        let diff = (row.equivalent - equivalent).abs();
+        assert!(
+            diff < 1e-3,
+            "score {score}: ours {} plink {equivalent}",
+            row.equivalent
+        );
+        worst = worst.max(diff);
+        match (f[0], row.theta) {
+            ("NA", None) => {}
+            // plink's solver runs off to θ = 69.5 for the highest score, which has no finite θ.
+            (_, None) => assert_eq!(score, 36),
+            (th, Some(ours)) => {
+                let th: f64 = th.parse().unwrap();
+                assert!(
+                    (ours - th).abs() < 1e-3,
+                    "score {score}: θ ours {ours} plink {th}"
+                );
+            }
+        }
+        n += 1;
+    }
+    assert_eq!(n, 37);
+    assert_eq!(t.rows.len(), 37);
+    eprintln!("KB04 true-score equating: largest difference from plink {worst:.2e}");
 }

@@ -216,39 +216,83 @@ mod cli {
         /// Equating: linking constants A and B (θ_base = A·θ_new + B) placing a new form's item
         /// parameters on a base scale through common items, with drift diagnostics.
         Link {
-            /// Base (bank) form's item-parameter file (CSV or XLSX, as for `pacer score`).
-            #[arg(long)]
-            base: PathBuf,
-            /// New form's item-parameter file.
-            #[arg(long)]
-            new: PathBuf,
-            /// Anchor file: columns new_item, base_item (one row per common item).
-            #[arg(long)]
-            anchors: PathBuf,
-            /// Linking method.
-            #[arg(long, value_enum, default_value = "stocking-lord")]
-            method: LinkMethod,
-            /// Scaling constant D applied to both files' slopes (plink's default is 1).
-            #[arg(long = "D", default_value_t = 1.702)]
-            d: f64,
-            /// Symmetric characteristic-curve criteria (both directions).
-            #[arg(long)]
-            symmetric: bool,
-            /// θ points of the curve criteria, comma-separated (default 40 equally spaced on
-            /// [-4, 4], as plink).
-            #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
-            theta_points: Option<Vec<f64>>,
-            /// Weights of the θ points, comma-separated (default equal).
-            #[arg(long, value_delimiter = ',')]
-            weights: Option<Vec<f64>>,
-            /// Common items to leave out, by their new-form names, comma-separated.
-            #[arg(long, value_delimiter = ',')]
-            exclude: Vec<String>,
+            #[command(flatten)]
+            link: LinkArgs,
             /// Output: the full result as JSON, or the linked new-form parameters as CSV (an
             /// item-parameter file for `pacer score`).
             #[arg(long, value_enum, default_value = "json")]
             format: Format,
         },
+        /// Equating: links the new form to the base scale (as `pacer link`) and equates its
+        /// summed scores to the base form's by IRT true-score equating.
+        Equate {
+            #[command(flatten)]
+            link: LinkArgs,
+            /// Output: the full result as JSON, or the conversion table as CSV (score, theta,
+            /// equivalent).
+            #[arg(long, value_enum, default_value = "json")]
+            format: Format,
+        },
+    }
+
+    /// The inputs and options of `pacer link` and `pacer equate`.
+    #[derive(clap::Args)]
+    struct LinkArgs {
+        /// Base (bank) form's item-parameter file (CSV or XLSX, as for `pacer score`).
+        #[arg(long)]
+        base: PathBuf,
+        /// New form's item-parameter file.
+        #[arg(long)]
+        new: PathBuf,
+        /// Anchor file: columns new_item, base_item (one row per common item).
+        #[arg(long)]
+        anchors: PathBuf,
+        /// Linking method.
+        #[arg(long, value_enum, default_value = "stocking-lord")]
+        method: LinkMethod,
+        /// Scaling constant D applied to both files' slopes (plink's default is 1).
+        #[arg(long = "D", default_value_t = 1.702)]
+        d: f64,
+        /// Symmetric characteristic-curve criteria (both directions).
+        #[arg(long)]
+        symmetric: bool,
+        /// θ points of the curve criteria, comma-separated (default 40 equally spaced on
+        /// [-4, 4], as plink).
+        #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
+        theta_points: Option<Vec<f64>>,
+        /// Weights of the θ points, comma-separated (default equal).
+        #[arg(long, value_delimiter = ',')]
+        weights: Option<Vec<f64>>,
+        /// Common items to leave out, by their new-form names, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        exclude: Vec<String>,
+    }
+
+    impl LinkArgs {
+        /// The three files' bytes and names, and the options.
+        #[allow(clippy::type_complexity)]
+        fn load(self) -> Result<([(Vec<u8>, String); 3], pacer::equating::LinkingOptions), String> {
+            let files = [
+                (read(&self.base)?, self.base.display().to_string()),
+                (read(&self.new)?, self.new.display().to_string()),
+                (read(&self.anchors)?, self.anchors.display().to_string()),
+            ];
+            let request = tools::LinkRequest {
+                method: Some(match self.method {
+                    LinkMethod::MeanMean => LinkingMethod::MeanMean,
+                    LinkMethod::MeanSigma => LinkingMethod::MeanSigma,
+                    LinkMethod::Haebara => LinkingMethod::Haebara,
+                    LinkMethod::StockingLord => LinkingMethod::StockingLord,
+                }),
+                d: Some(self.d),
+                symmetric: Some(self.symmetric),
+                theta_points: self.theta_points,
+                weights: self.weights,
+                exclude: self.exclude,
+                ..Default::default()
+            };
+            Ok((files, request.options()))
+        }
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -432,46 +476,23 @@ mod cli {
                     Format::Csv => tools::scoring_table_csv(&result),
                 })
             }),
-            Command::Link {
-                base,
-                new,
-                anchors,
-                method,
-                d,
-                symmetric,
-                theta_points,
-                weights,
-                exclude,
-                format,
-            } => (|| {
-                let (base_bytes, new_bytes, anchor_bytes) =
-                    (read(&base)?, read(&new)?, read(&anchors)?);
-                let request = tools::LinkRequest {
-                    method: Some(match method {
-                        LinkMethod::MeanMean => LinkingMethod::MeanMean,
-                        LinkMethod::MeanSigma => LinkingMethod::MeanSigma,
-                        LinkMethod::Haebara => LinkingMethod::Haebara,
-                        LinkMethod::StockingLord => LinkingMethod::StockingLord,
-                    }),
-                    d: Some(d),
-                    symmetric: Some(symmetric),
-                    theta_points,
-                    weights,
-                    exclude,
-                    ..Default::default()
-                };
-                let result = tools::link_forms(
-                    (&base_bytes, &base.display().to_string()),
-                    (&new_bytes, &new.display().to_string()),
-                    (&anchor_bytes, &anchors.display().to_string()),
-                    &request.options(),
-                )
-                .map_err(|e| e.to_string())?;
+            Command::Link { link, format } => link.load().and_then(|([b, n, a], options)| {
+                let result = tools::link_forms((&b.0, &b.1), (&n.0, &n.1), (&a.0, &a.1), &options)
+                    .map_err(|e| e.to_string())?;
                 Ok(match format {
                     Format::Json => tools::to_json(&result),
                     Format::Csv => tools::linked_params_csv(&result),
                 })
-            })(),
+            }),
+            Command::Equate { link, format } => link.load().and_then(|([b, n, a], options)| {
+                let result =
+                    tools::equate_forms((&b.0, &b.1), (&n.0, &n.1), (&a.0, &a.1), &options)
+                        .map_err(|e| e.to_string())?;
+                Ok(match format {
+                    Format::Json => tools::to_json(&result),
+                    Format::Csv => tools::true_score_table_csv(&result),
+                })
+            }),
         };
         match out {
             Ok(text) => {

@@ -1,7 +1,9 @@
 //! Equating: IRT linking of a new form's parameters to a base scale through common items
-//! ([`linking`]), with drift diagnostics of the common items.
+//! ([`linking`]), with drift diagnostics of the common items, and IRT true-score equating of the
+//! linked forms ([`true_score`]).
 
 pub mod linking;
+pub mod true_score;
 
 use crate::data::{Anchor, ParameterItem};
 use crate::error::{Error, ErrorCode, InputError, Result, Warning};
@@ -9,6 +11,7 @@ use crate::irt::PolyItem;
 use crate::EngineInfo;
 use linking::{Constants, CurveOptions, IrtMetricItem, LinkingMethod};
 use serde::Serialize;
+use true_score::TrueScoreEquating;
 
 /// Options of [`link`].
 #[derive(Debug, Clone, PartialEq)]
@@ -380,5 +383,56 @@ pub fn link(
             items,
         },
         warnings,
+    })
+}
+
+/// The result of [`equate`]: the link, and the new form's summed scores equated to the base
+/// form's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Equating {
+    /// `"equating"`.
+    pub tool: &'static str,
+    /// Engine name and version.
+    pub engine: EngineInfo,
+    /// The link of the new form to the base scale ([`link`]).
+    pub linking: Linking,
+    /// IRT true-score equating of every new-form score, with the new form linked.
+    pub true_score: TrueScoreEquating,
+}
+
+/// Links the new form to the base scale ([`link`]) and equates its summed scores to the base
+/// form's by IRT true-score equating over all items of both forms.
+///
+/// # Errors
+/// As [`link`].
+pub fn equate(
+    base: &[ParameterItem],
+    base_file: &str,
+    new: &[ParameterItem],
+    new_file: &str,
+    anchors: &[Anchor],
+    anchor_file: &str,
+    options: &LinkingOptions,
+) -> Result<Equating> {
+    let linking = link(
+        base,
+        base_file,
+        new,
+        new_file,
+        anchors,
+        anchor_file,
+        options,
+    )?;
+    let linked: Vec<PolyItem> = new
+        .iter()
+        .map(|i| linking::transform(&i.params, linking.a, linking.b))
+        .collect();
+    let base_items: Vec<PolyItem> = base.iter().map(|i| i.params.clone()).collect();
+    let true_score = true_score::true_score_equating(&linked, &base_items);
+    Ok(Equating {
+        tool: "equating",
+        engine: EngineInfo::current(),
+        linking,
+        true_score,
     })
 }

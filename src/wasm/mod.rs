@@ -74,3 +74,15 @@ pub fn link_forms(
 ) -> Result<String, JsValue> {
     tools::link_forms_json(base, new, anchors, options_json).map_err(throw)
 }
+
+/// Equating: links the new form (as [`link_forms`]) and equates its summed scores to the base
+/// form's (IRT true-score equating); the same inputs and options (docs/json/equating.md).
+#[wasm_bindgen]
+pub fn equate_forms(
+    base: &[u8],
+    new: &[u8],
+    anchors: &[u8],
+    options_json: &str,
+) -> Result<String, JsValue> {
+    tools::equate_forms_json(base, new, anchors, options_json).map_err(throw)
+}

@@ -144,7 +144,7 @@ test('linkForms on KB04 gives plink\'s Stocking-Lord constants, and names a wron
   const dir = path.join(root, 'tests/fixtures/linking_KB04');
   const out = runInConsumer(`
     import { readFileSync } from 'node:fs';
-    import { linkForms, init, PacerError } from 'pacer-psychometrics';
+    import { equateForms, linkForms, init, PacerError } from 'pacer-psychometrics';
     await init();
     // KB04's files have no model column: add it (3PL).
     const toParams = (f) => readFileSync(${JSON.stringify(dir)} + '/' + f, 'utf8').trim().split('\\n')
@@ -153,11 +153,12 @@ test('linkForms on KB04 gives plink\'s Stocking-Lord constants, and names a wron
     const r = linkForms(toParams('form_y_old_pars.csv'), toParams('form_x_new_pars.csv'), anchors, { method: 'stocking-lord', D: 1 });
     let error = null;
     try {
-      linkForms(toParams('form_y_old_pars.csv'), toParams('form_x_new_pars.csv'), anchors + '\\n40,3\\n', { anchorsFileName: 'anchors.csv' });
+      linkForms(toParams('form_y_old_pars.csv'), toParams('form_x_new_pars.csv'), anchors.trimEnd() + '\\n40,5\\n', { anchorsFileName: 'anchors.csv' });
     } catch (e) {
       error = { isPacer: e instanceof PacerError, code: e.code, file: e.file, row: e.row, message: e.message };
     }
-    console.log(JSON.stringify({ A: r.A, B: r.B, n: r.n_anchors, methods: r.methods.length, linked: r.linked_items.length, error }));
+    const eq = equateForms(toParams('form_y_old_pars.csv'), toParams('form_x_new_pars.csv'), anchors, { method: 'mean-sigma', D: 1.7, exclude: ['27'] });
+    console.log(JSON.stringify({ A: r.A, B: r.B, n: r.n_anchors, methods: r.methods.length, linked: r.linked_items.length, error, row7: eq.true_score.rows[7], tool: eq.tool }));
   `);
   const r = JSON.parse(out);
   // plink 1.5.1, D = 1 (tests/fixtures/linking_KB04/plink_constants.csv).
@@ -170,4 +171,7 @@ test('linkForms on KB04 gives plink\'s Stocking-Lord constants, and names a wron
   assert.equal(r.error.file, 'anchors.csv');
   assert.equal(r.error.row, 14);
   assert.match(r.error.message, /'40'/);
+  // equateForms: plink's true-score equating (plink_true_score_equating.csv), score 7.
+  assert.equal(r.tool, 'equating');
+  assert.ok(Math.abs(r.row7.theta - -4.335528) < 1e-5 && Math.abs(r.row7.equivalent - 6.134146) < 1e-5, JSON.stringify(r.row7));
 });

@@ -80,3 +80,52 @@ fn irt_progress_callback_can_cancel() {
     assert_eq!(v["stop_reason"], "cancelled");
     assert_eq!(v["converged"], false);
 }
+
+#[wasm_bindgen_test]
+fn linking_matches_plink_in_wasm() {
+    // KB04 (tests/fixtures/linking_KB04) in pacer's formats.
+    let params = |text: &str| {
+        let mut out = String::from("item,model,a,b,c\n");
+        for l in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let (item, rest) = l.split_once(',').unwrap();
+            out.push_str(&format!("{item},3pl,{rest}\n"));
+        }
+        out
+    };
+    let base = params(include_str!("../fixtures/linking_KB04/form_y_old_pars.csv"));
+    let new = params(include_str!("../fixtures/linking_KB04/form_x_new_pars.csv"));
+    let anchors = include_str!("../fixtures/linking_KB04/common_items.csv")
+        .replace("form_x_item,form_y_item", "new_item,base_item");
+    let json = pacer::wasm::link_forms(
+        base.as_bytes(),
+        new.as_bytes(),
+        anchors.as_bytes(),
+        r#"{"method":"stocking-lord","D":1}"#,
+    )
+    .expect("linking");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // plink 1.5.1, D = 1, all 12 common items (plink_constants.csv).
+    assert!(
+        (v["A"].as_f64().unwrap() - 1.119231).abs() < 1e-5,
+        "{}",
+        v["A"]
+    );
+    assert!(
+        (v["B"].as_f64().unwrap() - -0.485545).abs() < 1e-5,
+        "{}",
+        v["B"]
+    );
+    let json = pacer::wasm::equate_forms(
+        base.as_bytes(),
+        new.as_bytes(),
+        anchors.as_bytes(),
+        r#"{"method":"mean-sigma","D":1.7,"exclude":["27"]}"#,
+    )
+    .expect("equating");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let row = &v["true_score"]["rows"][7];
+    assert!(
+        (row["equivalent"].as_f64().unwrap() - 6.134146).abs() < 1e-5,
+        "{row}"
+    );
+}
