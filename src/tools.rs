@@ -6,7 +6,7 @@
 use crate::ctt::{self, ItemAnalysis, ItemAnalysisOptions, MissingHandling};
 use crate::data::{read_anchors, read_item_parameters, read_responses, Anchor, ParameterItem};
 use crate::em::{Control, Progress};
-use crate::equating::{self, linking::LinkingMethod, Equating, Linking, LinkingOptions};
+use crate::equating::{self, linking::LinkingMethod, Equating, Forms, Linking, LinkingOptions};
 use crate::error::{Error, Result};
 use crate::irt::{
     self, BetaPrior, IrtCalibration, IrtModel, IrtOptions, ItemModel, QuadratureRule,
@@ -533,6 +533,49 @@ fn read_forms(
     ))
 }
 
+/// The [`Forms`] of items read from named files.
+fn forms<'a>(
+    base: &'a [ParameterItem],
+    base_file: &'a str,
+    new: &'a [ParameterItem],
+    new_file: &'a str,
+    anchors: &'a [Anchor],
+    anchor_file: &'a str,
+) -> Forms<'a> {
+    Forms {
+        base,
+        base_file,
+        new,
+        new_file,
+        anchors,
+        anchor_file,
+    }
+}
+
+/// A file's bytes and name.
+type NamedBytes<'a> = (&'a [u8], &'a str);
+
+/// The JSON door of a tool on the three files of linking: the file names from the request,
+/// `run` on the bytes, the result as JSON.
+fn forms_json<T: serde::Serialize>(
+    base: &[u8],
+    new: &[u8],
+    anchors: &[u8],
+    options_json: &str,
+    run: fn(NamedBytes, NamedBytes, NamedBytes, &LinkingOptions) -> Result<T>,
+) -> Result<String> {
+    let req: LinkRequest = parse_request(options_json)?;
+    Ok(to_json(&run(
+        (base, req.base_file_name.as_deref().unwrap_or("base")),
+        (new, req.new_file_name.as_deref().unwrap_or("new")),
+        (
+            anchors,
+            req.anchors_file_name.as_deref().unwrap_or("anchors"),
+        ),
+        &req.options(),
+    )?))
+}
+
 /// Reads the base and new forms' parameter files and the anchor file and links the new form to
 /// the base scale.
 pub fn link_forms(
@@ -542,7 +585,7 @@ pub fn link_forms(
     options: &LinkingOptions,
 ) -> Result<Linking> {
     let (b, n, a) = read_forms(base, new, anchors, options)?;
-    equating::link(&b, base.1, &n, new.1, &a, anchors.1, options)
+    equating::link(forms(&b, base.1, &n, new.1, &a, anchors.1), options)
 }
 
 /// The JSON door of [`link_forms`] (what the wasm façade exports).
@@ -552,16 +595,7 @@ pub fn link_forms_json(
     anchors: &[u8],
     options_json: &str,
 ) -> Result<String> {
-    let req: LinkRequest = parse_request(options_json)?;
-    Ok(to_json(&link_forms(
-        (base, req.base_file_name.as_deref().unwrap_or("base")),
-        (new, req.new_file_name.as_deref().unwrap_or("new")),
-        (
-            anchors,
-            req.anchors_file_name.as_deref().unwrap_or("anchors"),
-        ),
-        &req.options(),
-    )?))
+    forms_json(base, new, anchors, options_json, link_forms)
 }
 
 /// The new form's items on the base scale as an item-parameter file (columns item, model, a,
@@ -601,7 +635,7 @@ pub fn equate_forms(
     options: &LinkingOptions,
 ) -> Result<Equating> {
     let (b, n, a) = read_forms(base, new, anchors, options)?;
-    equating::equate(&b, base.1, &n, new.1, &a, anchors.1, options)
+    equating::equate(forms(&b, base.1, &n, new.1, &a, anchors.1), options)
 }
 
 /// The JSON door of [`equate_forms`] (what the wasm façade exports).
@@ -611,16 +645,7 @@ pub fn equate_forms_json(
     anchors: &[u8],
     options_json: &str,
 ) -> Result<String> {
-    let req: LinkRequest = parse_request(options_json)?;
-    Ok(to_json(&equate_forms(
-        (base, req.base_file_name.as_deref().unwrap_or("base")),
-        (new, req.new_file_name.as_deref().unwrap_or("new")),
-        (
-            anchors,
-            req.anchors_file_name.as_deref().unwrap_or("anchors"),
-        ),
-        &req.options(),
-    )?))
+    forms_json(base, new, anchors, options_json, equate_forms)
 }
 
 /// The true-score conversion table as CSV: score, theta, equivalent (empty theta where there is

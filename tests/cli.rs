@@ -58,7 +58,7 @@ fn items_csv_has_one_row_per_item() {
 
 #[test]
 fn bad_file_exits_2_with_the_message() {
-    let dir = std::env::temp_dir().join(format!("pacer-cli-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("pacer-cli-{}-csv", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.csv");
     std::fs::write(&bad, "a,b\n1,0\n1,zero\n").unwrap();
@@ -141,7 +141,8 @@ fn irt_polytomous_models_and_item_model_file() {
     );
     assert_eq!(v["m2"]["statistic"], "C2");
     // An item-model file makes two items partial credit items under the graded default.
-    let dir = std::env::temp_dir().join(format!("pacer-cli-{}", std::process::id()));
+    // Its own directory: it is removed at the end while other tests use temp_file's.
+    let dir = std::env::temp_dir().join(format!("pacer-cli-{}-models", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let models = dir.join("models.csv");
     std::fs::write(&models, "item,model\nWork,gpcm\nFuture,GPCM\n").unwrap();
@@ -281,21 +282,22 @@ fn score_gives_one_record_per_examinee_and_names_wrong_items() {
     assert!(err.contains("item 'Item.5' has the score 0"), "{err}");
 }
 
-/// A KB04 parameter file (tests/fixtures/linking_KB04) in pacer's format, as a temporary file.
-fn kb04_params(name: &str) -> std::path::PathBuf {
+/// A KB04 parameter file (tests/fixtures/linking_KB04) in pacer's format, as a temporary file
+/// named after `test` too (tests run in parallel and must not rewrite each other's files).
+fn kb04_params(name: &str, test: &str) -> std::path::PathBuf {
     let text = std::fs::read_to_string(fixture(&format!("linking_KB04/{name}"))).unwrap();
     let mut out = String::from("item,model,a,b,c\n");
     for l in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let (item, rest) = l.split_once(',').unwrap();
         out.push_str(&format!("{item},3pl,{rest}\n"));
     }
-    temp_file(name, &out)
+    temp_file(&format!("{test}_{name}"), &out)
 }
 
 #[test]
 fn link_prints_the_library_result_and_names_a_wrong_anchor() {
-    let base = kb04_params("form_y_old_pars.csv");
-    let new = kb04_params("form_x_new_pars.csv");
+    let base = kb04_params("form_y_old_pars.csv", "link");
+    let new = kb04_params("form_x_new_pars.csv", "link");
     let anchor_text = std::fs::read_to_string(fixture("linking_KB04/common_items.csv"))
         .unwrap()
         .replace("form_x_item,form_y_item", "new_item,base_item");
@@ -379,8 +381,8 @@ fn link_prints_the_library_result_and_names_a_wrong_anchor() {
 
 #[test]
 fn equate_prints_the_conversion_table() {
-    let base = kb04_params("form_y_old_pars.csv");
-    let new = kb04_params("form_x_new_pars.csv");
+    let base = kb04_params("form_y_old_pars.csv", "equate");
+    let new = kb04_params("form_x_new_pars.csv", "equate");
     let anchor_text = std::fs::read_to_string(fixture("linking_KB04/common_items.csv"))
         .unwrap()
         .replace("form_x_item,form_y_item", "new_item,base_item");

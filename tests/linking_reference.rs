@@ -3,7 +3,7 @@
 
 use pacer::data::{read_anchors, read_item_parameters, ParameterItem};
 use pacer::equating::linking::{self, CurveOptions, LinkingMethod};
-use pacer::equating::{equate, link, LinkingOptions};
+use pacer::equating::{equate, link, Forms, LinkingOptions};
 use pacer::irt::{ItemModel, PolyItem};
 
 fn fixture(name: &str) -> String {
@@ -62,12 +62,14 @@ fn kb04_constants_match_plink() {
             ..Default::default()
         };
         let r = link(
-            &base,
-            "y.csv",
-            &new,
-            "x.csv",
-            &anchors(false),
-            "anchors.csv",
+            Forms {
+                base: &base,
+                base_file: "y.csv",
+                new: &new,
+                new_file: "x.csv",
+                anchors: &anchors(false),
+                anchor_file: "anchors.csv",
+            },
             &options,
         )
         .unwrap();
@@ -84,12 +86,14 @@ fn kb04_constants_match_plink() {
         rows += 1;
         // Leaving the item out of the anchor file is the same as excluding it.
         let r2 = link(
-            &base,
-            "y.csv",
-            &new,
-            "x.csv",
-            &anchors(exclude),
-            "anchors.csv",
+            Forms {
+                base: &base,
+                base_file: "y.csv",
+                new: &new,
+                new_file: "x.csv",
+                anchors: &anchors(exclude),
+                anchor_file: "anchors.csv",
+            },
             &LinkingOptions {
                 exclude: vec![],
                 ..options.clone()
@@ -158,7 +162,18 @@ fn true_parameters_give_back_the_constants_with_every_method() {
                 },
                 ..Default::default()
             };
-            let r = link(&base, "base", &new, "new", &anchors, "a.csv", &options).unwrap();
+            let r = link(
+                Forms {
+                    base: &base,
+                    base_file: "base",
+                    new: &new,
+                    new_file: "new",
+                    anchors: &anchors,
+                    anchor_file: "a.csv",
+                },
+                &options,
+            )
+            .unwrap();
             assert_eq!(r.methods.len(), 4);
             for c in &r.methods {
                 assert!(c.converged, "{:?}", c.method);
@@ -224,12 +239,14 @@ fn a_drifting_common_item_is_the_largest_and_flagged() {
         .join("\n");
     let anchors = read_anchors(anchor_csv.as_bytes(), "a.csv").unwrap();
     let r = link(
-        &base,
-        "base",
-        &new,
-        "new",
-        &anchors,
-        "a.csv",
+        Forms {
+            base: &base,
+            base_file: "base",
+            new: &new,
+            new_file: "new",
+            anchors: &anchors,
+            anchor_file: "a.csv",
+        },
         &LinkingOptions::default(),
     )
     .unwrap();
@@ -239,12 +256,14 @@ fn a_drifting_common_item_is_the_largest_and_flagged() {
     assert!((r.a - 1.2).abs() > 1e-4, "the drift moves the link");
     // Dropping it restores the constants.
     let r = link(
-        &base,
-        "base",
-        &new,
-        "new",
-        &anchors,
-        "a.csv",
+        Forms {
+            base: &base,
+            base_file: "base",
+            new: &new,
+            new_file: "new",
+            anchors: &anchors,
+            anchor_file: "a.csv",
+        },
         &LinkingOptions {
             exclude: vec!["n2".into()],
             ..Default::default()
@@ -267,12 +286,14 @@ fn anchors_missing_from_a_file_are_named() {
     let base = params("form_y_old_pars.csv", 1.0);
     let anchors = read_anchors(b"new_item,base_item\n3,3\n6,60\n", "anchors.csv").unwrap();
     let e = link(
-        &base,
-        "y.csv",
-        &new,
-        "x.csv",
-        &anchors,
-        "anchors.csv",
+        Forms {
+            base: &base,
+            base_file: "y.csv",
+            new: &new,
+            new_file: "x.csv",
+            anchors: &anchors,
+            anchor_file: "anchors.csv",
+        },
         &LinkingOptions::default(),
     )
     .unwrap_err();
@@ -286,12 +307,14 @@ fn anchors_missing_from_a_file_are_named() {
     );
     let anchors = read_anchors(b"new_item,base_item\n3,3\n99,6\n", "anchors.csv").unwrap();
     let s = link(
-        &base,
-        "y.csv",
-        &new,
-        "x.csv",
-        &anchors,
-        "anchors.csv",
+        Forms {
+            base: &base,
+            base_file: "y.csv",
+            new: &new,
+            new_file: "x.csv",
+            anchors: &anchors,
+            anchor_file: "anchors.csv",
+        },
         &LinkingOptions::default(),
     )
     .unwrap_err()
@@ -302,12 +325,14 @@ fn anchors_missing_from_a_file_are_named() {
     );
     let anchors = read_anchors(b"new_item,base_item\n3,3\n", "anchors.csv").unwrap();
     let s = link(
-        &base,
-        "y.csv",
-        &new,
-        "x.csv",
-        &anchors,
-        "anchors.csv",
+        Forms {
+            base: &base,
+            base_file: "y.csv",
+            new: &new,
+            new_file: "x.csv",
+            anchors: &anchors,
+            anchor_file: "anchors.csv",
+        },
         &LinkingOptions {
             exclude: vec!["4".into()],
             ..Default::default()
@@ -331,12 +356,14 @@ fn kb04_true_score_equating_matches_plink() {
         ..Default::default()
     };
     let r = equate(
-        &base,
-        "y.csv",
-        &new,
-        "x.csv",
-        &anchors(false),
-        "anchors.csv",
+        Forms {
+            base: &base,
+            base_file: "y.csv",
+            new: &new,
+            new_file: "x.csv",
+            anchors: &anchors(false),
+            anchor_file: "anchors.csv",
+        },
         &options,
     )
     .unwrap();

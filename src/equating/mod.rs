@@ -13,6 +13,24 @@ use linking::{Constants, CurveOptions, IrtMetricItem, LinkingMethod};
 use serde::Serialize;
 use true_score::TrueScoreEquating;
 
+/// The inputs of [`link`] and [`equate`]: both forms' items and the common items, with the
+/// names of the files they came from (for messages).
+#[derive(Debug, Clone, Copy)]
+pub struct Forms<'a> {
+    /// The base (bank) form's items.
+    pub base: &'a [ParameterItem],
+    /// Its file's name.
+    pub base_file: &'a str,
+    /// The new form's items.
+    pub new: &'a [ParameterItem],
+    /// Its file's name.
+    pub new_file: &'a str,
+    /// The common items.
+    pub anchors: &'a [Anchor],
+    /// The anchor file's name.
+    pub anchor_file: &'a str,
+}
+
 /// Options of [`link`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkingOptions {
@@ -153,15 +171,15 @@ fn expected(item: &PolyItem, theta: f64) -> f64 {
 /// An anchor naming an item that one of the files does not have, a common item whose two
 /// versions have different numbers of categories, an excluded item that is not a common item,
 /// fewer than one common item left, unusable options.
-pub fn link(
-    base: &[ParameterItem],
-    base_file: &str,
-    new: &[ParameterItem],
-    new_file: &str,
-    anchors: &[Anchor],
-    anchor_file: &str,
-    options: &LinkingOptions,
-) -> Result<Linking> {
+pub fn link(forms: Forms<'_>, options: &LinkingOptions) -> Result<Linking> {
+    let Forms {
+        base,
+        base_file,
+        new,
+        new_file,
+        anchors,
+        anchor_file,
+    } = forms;
     options.curve.check()?;
     let find = |items: &'_ [ParameterItem], name: &str| items.iter().position(|i| i.item == name);
     let mut pairs_all = Vec::with_capacity(anchors.len());
@@ -405,24 +423,9 @@ pub struct Equating {
 ///
 /// # Errors
 /// As [`link`].
-pub fn equate(
-    base: &[ParameterItem],
-    base_file: &str,
-    new: &[ParameterItem],
-    new_file: &str,
-    anchors: &[Anchor],
-    anchor_file: &str,
-    options: &LinkingOptions,
-) -> Result<Equating> {
-    let linking = link(
-        base,
-        base_file,
-        new,
-        new_file,
-        anchors,
-        anchor_file,
-        options,
-    )?;
+pub fn equate(forms: Forms<'_>, options: &LinkingOptions) -> Result<Equating> {
+    let linking = link(forms, options)?;
+    let (base, new) = (forms.base, forms.new);
     let linked: Vec<PolyItem> = new
         .iter()
         .map(|i| linking::transform(&i.params, linking.a, linking.b))
