@@ -533,25 +533,6 @@ fn read_forms(
     ))
 }
 
-/// The [`Forms`] of items read from named files.
-fn forms<'a>(
-    base: &'a [ParameterItem],
-    base_file: &'a str,
-    new: &'a [ParameterItem],
-    new_file: &'a str,
-    anchors: &'a [Anchor],
-    anchor_file: &'a str,
-) -> Forms<'a> {
-    Forms {
-        base,
-        base_file,
-        new,
-        new_file,
-        anchors,
-        anchor_file,
-    }
-}
-
 /// A file's bytes and name.
 type NamedBytes<'a> = (&'a [u8], &'a str);
 
@@ -585,7 +566,17 @@ pub fn link_forms(
     options: &LinkingOptions,
 ) -> Result<Linking> {
     let (b, n, a) = read_forms(base, new, anchors, options)?;
-    equating::link(forms(&b, base.1, &n, new.1, &a, anchors.1), options)
+    equating::link(
+        Forms {
+            base: &b,
+            base_file: base.1,
+            new: &n,
+            new_file: new.1,
+            anchors: &a,
+            anchor_file: anchors.1,
+        },
+        options,
+    )
 }
 
 /// The JSON door of [`link_forms`] (what the wasm façade exports).
@@ -635,7 +626,17 @@ pub fn equate_forms(
     options: &LinkingOptions,
 ) -> Result<Equating> {
     let (b, n, a) = read_forms(base, new, anchors, options)?;
-    equating::equate(forms(&b, base.1, &n, new.1, &a, anchors.1), options)
+    equating::equate(
+        Forms {
+            base: &b,
+            base_file: base.1,
+            new: &n,
+            new_file: new.1,
+            anchors: &a,
+            anchor_file: anchors.1,
+        },
+        options,
+    )
 }
 
 /// The JSON door of [`equate_forms`] (what the wasm façade exports).

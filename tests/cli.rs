@@ -286,12 +286,7 @@ fn score_gives_one_record_per_examinee_and_names_wrong_items() {
 /// named after `test` too (tests run in parallel and must not rewrite each other's files).
 fn kb04_params(name: &str, test: &str) -> std::path::PathBuf {
     let text = std::fs::read_to_string(fixture(&format!("linking_KB04/{name}"))).unwrap();
-    let mut out = String::from("item,model,a,b,c\n");
-    for l in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-        let (item, rest) = l.split_once(',').unwrap();
-        out.push_str(&format!("{item},3pl,{rest}\n"));
-    }
-    temp_file(&format!("{test}_{name}"), &out)
+    temp_file(&format!("{test}_{name}"), &kb04_params_text(&text))
 }
 
 #[test]
@@ -299,8 +294,8 @@ fn link_prints_the_library_result_and_names_a_wrong_anchor() {
     let base = kb04_params("form_y_old_pars.csv", "link");
     let new = kb04_params("form_x_new_pars.csv", "link");
     let anchor_text = std::fs::read_to_string(fixture("linking_KB04/common_items.csv"))
-        .unwrap()
-        .replace("form_x_item,form_y_item", "new_item,base_item");
+        .map(|t| kb04_anchors_text(&t))
+        .unwrap();
     let anchors = temp_file("anchors.csv", &anchor_text);
     let args = |extra: &[&str]| {
         let mut v = vec![
@@ -384,8 +379,8 @@ fn equate_prints_the_conversion_table() {
     let base = kb04_params("form_y_old_pars.csv", "equate");
     let new = kb04_params("form_x_new_pars.csv", "equate");
     let anchor_text = std::fs::read_to_string(fixture("linking_KB04/common_items.csv"))
-        .unwrap()
-        .replace("form_x_item,form_y_item", "new_item,base_item");
+        .map(|t| kb04_anchors_text(&t))
+        .unwrap();
     let anchors = temp_file("anchors_eq.csv", &anchor_text);
     let run = |format: &str| {
         let out = pacer(&[

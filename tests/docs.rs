@@ -66,18 +66,10 @@ fn scoring_json_fields_are_documented() {
 
 /// KB04 (tests/fixtures/linking_KB04) as pacer's parameter files and anchor file.
 fn kb04() -> (String, String, String) {
-    let params = |name: &str| {
-        let text = std::fs::read_to_string(fixture(&format!("linking_KB04/{name}"))).unwrap();
-        let mut out = String::from("item,model,a,b,c\n");
-        for l in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-            let (item, rest) = l.split_once(',').unwrap();
-            out.push_str(&format!("{item},3pl,{rest}\n"));
-        }
-        out
-    };
-    let anchors = std::fs::read_to_string(fixture("linking_KB04/common_items.csv"))
-        .unwrap()
-        .replace("form_x_item,form_y_item", "new_item,base_item");
+    let read =
+        |name: &str| std::fs::read_to_string(fixture(&format!("linking_KB04/{name}"))).unwrap();
+    let params = |name: &str| kb04_params_text(&read(name));
+    let anchors = kb04_anchors_text(&read("common_items.csv"));
     (
         params("form_y_old_pars.csv"),
         params("form_x_new_pars.csv"),

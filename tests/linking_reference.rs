@@ -1,6 +1,8 @@
 //! IRT linking checked against plink 1.5.1 on Kolen & Brennan's KB04 example
 //! (tests/fixtures/linking_KB04) and on true parameters of two forms with known constants.
 
+mod common;
+
 use pacer::data::{read_anchors, read_item_parameters, ParameterItem};
 use pacer::equating::linking::{self, CurveOptions, LinkingMethod};
 use pacer::equating::{equate, link, Forms, LinkingOptions};
@@ -17,18 +19,13 @@ fn fixture(name: &str) -> String {
 /// A KB04 parameter file in pacer's format: the `model` column added.
 fn params(name: &str, d: f64) -> Vec<ParameterItem> {
     let text = fixture(name);
-    let mut lines = text.lines();
-    assert_eq!(lines.next().unwrap().trim(), "item,a,b,c");
-    let mut out = String::from("item,model,a,b,c\n");
-    for l in lines.filter(|l| !l.trim().is_empty()) {
-        let (item, rest) = l.split_once(',').unwrap();
-        out.push_str(&format!("{item},3pl,{rest}\n"));
-    }
+    assert_eq!(text.lines().next().unwrap().trim(), "item,a,b,c");
+    let out = common::kb04_params_text(&text);
     read_item_parameters(out.as_bytes(), name, d).unwrap()
 }
 
 fn anchors(exclude_27: bool) -> Vec<pacer::data::Anchor> {
-    let text = fixture("common_items.csv").replace("form_x_item,form_y_item", "new_item,base_item");
+    let text = common::kb04_anchors_text(&fixture("common_items.csv"));
     let mut a = read_anchors(text.as_bytes(), "common_items.csv").unwrap();
     if exclude_27 {
         a.retain(|a| a.new_item != "27");

@@ -7,7 +7,6 @@
 //! function at a base-scale θ is its original one at `(θ − B)/A`, which is how the
 //! characteristic-curve criteria and their derivatives are computed here, for every model alike.
 
-use crate::data::ParameterItem;
 use crate::error::{Error, Result};
 use crate::irt::PolyItem;
 use serde::{Deserialize, Serialize};
@@ -455,9 +454,4 @@ impl IrtMetricItem {
             u: item.u,
         }
     }
-}
-
-/// Whether two items can be linked as one common item: the same number of categories.
-pub fn compatible(new: &ParameterItem, base: &ParameterItem) -> bool {
-    new.params.categories() == base.params.categories()
 }

@@ -158,11 +158,6 @@ pub struct Linking {
     pub warnings: Vec<Warning>,
 }
 
-/// The expected item score `Σ_k k·P_k(θ)`.
-fn expected(item: &PolyItem, theta: f64) -> f64 {
-    item.expected_score(theta)
-}
-
 /// Links the new form's items to the base form's through `anchors` (from the anchor file
 /// `anchor_file`): the constants of every method, the chosen one's transformation of every
 /// new-form item, the common items' drift and the curves of the plots.
@@ -275,6 +270,11 @@ pub fn link(forms: Forms<'_>, options: &LinkingOptions) -> Result<Linking> {
         .cloned()
         .expect("the chosen method succeeded");
     let (a, b) = (chosen.a, chosen.b);
+    // The new form's version of every common item on the base scale.
+    let linked_anchors: Vec<PolyItem> = pairs_all
+        .iter()
+        .map(|&(n, _)| linking::transform(&new[n].params, a, b))
+        .collect();
 
     // Drift of every common item under the chosen constants.
     let wsum: f64 = options.curve.weights.iter().sum();
@@ -282,8 +282,8 @@ pub fn link(forms: Forms<'_>, options: &LinkingOptions) -> Result<Linking> {
         .iter()
         .zip(&pairs_all)
         .zip(&used)
-        .map(|((an, &(n, bi)), &u)| {
-            let linked = linking::transform(&new[n].params, a, b);
+        .zip(&linked_anchors)
+        .map(|(((an, &(_, bi)), &u), linked)| {
             let base_item = &base[bi].params;
             let d2 = options
                 .curve
@@ -291,7 +291,7 @@ pub fn link(forms: Forms<'_>, options: &LinkingOptions) -> Result<Linking> {
                 .iter()
                 .zip(&options.curve.weights)
                 .map(|(&t, &w)| {
-                    let diff = expected(base_item, t) - expected(&linked, t);
+                    let diff = base_item.expected_score(t) - linked.expected_score(t);
                     w * diff * diff
                 })
                 .sum::<f64>()
@@ -303,7 +303,7 @@ pub fn link(forms: Forms<'_>, options: &LinkingOptions) -> Result<Linking> {
                 a_base: base_item.a1 / options.d_constant,
                 a_linked: linked.a1 / options.d_constant,
                 b_base: linking::locations(base_item),
-                b_linked: linking::locations(&linked),
+                b_linked: linking::locations(linked),
                 d2,
                 rmsd: d2.sqrt(),
                 standardized: None,
@@ -348,14 +348,23 @@ pub fn link(forms: Forms<'_>, options: &LinkingOptions) -> Result<Linking> {
         vec![0.0; theta.len()],
         vec![0.0; theta.len()],
     );
-    for ((an, &(n, bi)), &u) in anchors.iter().zip(&pairs_all).zip(&used) {
-        let linked = linking::transform(&new[n].params, a, b);
-        let curve = |item: &PolyItem| theta.iter().map(|&t| expected(item, t)).collect::<Vec<_>>();
+    for (((an, &(n, bi)), &u), linked) in anchors
+        .iter()
+        .zip(&pairs_all)
+        .zip(&used)
+        .zip(&linked_anchors)
+    {
+        let curve = |item: &PolyItem| {
+            theta
+                .iter()
+                .map(|&t| item.expected_score(t))
+                .collect::<Vec<_>>()
+        };
         let c = ItemCurves {
             new_item: an.new_item.clone(),
             base: curve(&base[bi].params),
             new: curve(&new[n].params),
-            linked: curve(&linked),
+            linked: curve(linked),
         };
         if u {
             for q in 0..theta.len() {

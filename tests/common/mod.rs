@@ -74,3 +74,19 @@ pub fn json_close_tol(a: &serde_json::Value, b: &serde_json::Value, path: &str, 
         _ => assert_eq!(a, b, "{path}"),
     }
 }
+
+/// A KB04 parameter file (tests/fixtures/linking_KB04: columns item, a, b, c) in pacer's
+/// item-parameter format: the `model` column (3pl) added.
+pub fn kb04_params_text(raw: &str) -> String {
+    let mut out = String::from("item,model,a,b,c\n");
+    for l in raw.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let (item, rest) = l.split_once(',').unwrap();
+        out.push_str(&format!("{item},3pl,{rest}\n"));
+    }
+    out
+}
+
+/// KB04's common items (form_x_item, form_y_item) as an anchor file (new_item, base_item).
+pub fn kb04_anchors_text(raw: &str) -> String {
+    raw.replace("form_x_item,form_y_item", "new_item,base_item")
+}

@@ -1,7 +1,7 @@
 //! Tests run inside WebAssembly, under Node (`wasm_node.rs`) and headless Chromium
 //! (`wasm_browser.rs`): the wasm build's results equal the native build's golden files.
 
-use crate::common::{json_close, json_close_tol};
+use crate::common::{json_close, json_close_tol, kb04_anchors_text, kb04_params_text};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 fn analyze(data: &[u8], name: &str) -> serde_json::Value {
@@ -84,18 +84,10 @@ fn irt_progress_callback_can_cancel() {
 #[wasm_bindgen_test]
 fn linking_matches_plink_in_wasm() {
     // KB04 (tests/fixtures/linking_KB04) in pacer's formats.
-    let params = |text: &str| {
-        let mut out = String::from("item,model,a,b,c\n");
-        for l in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-            let (item, rest) = l.split_once(',').unwrap();
-            out.push_str(&format!("{item},3pl,{rest}\n"));
-        }
-        out
-    };
+    let params = kb04_params_text;
     let base = params(include_str!("../fixtures/linking_KB04/form_y_old_pars.csv"));
     let new = params(include_str!("../fixtures/linking_KB04/form_x_new_pars.csv"));
-    let anchors = include_str!("../fixtures/linking_KB04/common_items.csv")
-        .replace("form_x_item,form_y_item", "new_item,base_item");
+    let anchors = kb04_anchors_text(include_str!("../fixtures/linking_KB04/common_items.csv"));
     let json = pacer::wasm::link_forms(
         base.as_bytes(),
         new.as_bytes(),
