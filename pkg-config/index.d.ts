@@ -468,7 +468,52 @@ export interface EquatingResult {
     highest_base: number;
     note: string;
   };
+  observed_score: {
+    /** One row per new-form summed score 0..max. */
+    rows: { score: number; equivalent: number; percentile_rank: number; theta_eap: number; theta_sd: number }[];
+    new_distribution: ScoreProbability[];
+    base_distribution: ScoreProbability[];
+    moments: { new: Moments; equated: Moments; base: Moments };
+    pop1: { mean: number; sd: number };
+    pop2: { mean: number; sd: number };
+    synthetic_weight: number;
+    theta_points: number[];
+    pop1_weights: number[];
+    pop2_weights: number[];
+    note: string;
+  };
 }
 
-/** Equating: links the new form and equates its summed scores by IRT true-score equating. */
-export function equateForms(base: FileBytes, newForm: FileBytes, anchors: FileBytes, options?: LinkOptions): EquatingResult;
+/** A form's summed-score probability in population 1, population 2 and the synthetic population. */
+export interface ScoreProbability {
+  score: number;
+  pop1: number;
+  pop2: number;
+  synthetic: number;
+}
+
+export interface Moments {
+  mean: number;
+  sd: number;
+  skewness: number;
+  kurtosis: number;
+}
+
+/** equateForms options: linkForms's, plus the populations of observed-score equating (docs/json/equating.md). */
+export interface EquateOptions extends LinkOptions {
+  /** Mean of population 1's θ (new form's examinees) on the base scale (default 0). */
+  pop1Mean?: number;
+  /** Its SD (default 1). */
+  pop1Sd?: number;
+  /** Mean of population 2's θ (base form's examinees) (default 0). */
+  pop2Mean?: number;
+  /** Its SD (default 1). */
+  pop2Sd?: number;
+  /** Weight of population 1 in the synthetic population (default 0.5). */
+  syntheticWeight?: number;
+  /** θ points of the populations' distributions (default 40). */
+  populationPoints?: number;
+}
+
+/** Equating: links the new form and equates its summed scores by IRT true-score and observed-score equating. */
+export function equateForms(base: FileBytes, newForm: FileBytes, anchors: FileBytes, options?: EquateOptions): EquatingResult;

@@ -6,7 +6,10 @@
 use crate::ctt::{self, ItemAnalysis, ItemAnalysisOptions, MissingHandling};
 use crate::data::{read_anchors, read_item_parameters, read_responses, Anchor, ParameterItem};
 use crate::em::{Control, Progress};
-use crate::equating::{self, linking::LinkingMethod, Equating, Forms, Linking, LinkingOptions};
+use crate::equating::observed_score::{ObservedScoreOptions, Population};
+use crate::equating::{
+    self, linking::LinkingMethod, Equating, EquatingOptions, Forms, Linking, LinkingOptions,
+};
 use crate::error::{Error, Result};
 use crate::irt::{
     self, BetaPrior, IrtCalibration, IrtModel, IrtOptions, ItemModel, QuadratureRule,
@@ -480,6 +483,26 @@ pub struct LinkRequest {
     /// Common items to leave out, by their new-form names.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Equating only: mean of population 1's θ distribution (the new form's examinees) on the
+    /// base scale (default 0).
+    #[serde(default)]
+    pub pop1_mean: Option<f64>,
+    /// Equating only: its standard deviation (default 1).
+    #[serde(default)]
+    pub pop1_sd: Option<f64>,
+    /// Equating only: mean of population 2's θ distribution (the base form's examinees)
+    /// (default 0).
+    #[serde(default)]
+    pub pop2_mean: Option<f64>,
+    /// Equating only: its standard deviation (default 1).
+    #[serde(default)]
+    pub pop2_sd: Option<f64>,
+    /// Equating only: weight of population 1 in the synthetic population (default 0.5).
+    #[serde(default)]
+    pub synthetic_weight: Option<f64>,
+    /// Equating only: θ points of the populations' distributions (default 40).
+    #[serde(default)]
+    pub population_points: Option<usize>,
 }
 
 impl LinkRequest {
@@ -510,6 +533,46 @@ impl LinkRequest {
         }
         o
     }
+
+    /// The equating options this request asks for (checked when equating starts).
+    pub fn equating_options(&self) -> EquatingOptions {
+        let d = ObservedScoreOptions::default();
+        EquatingOptions {
+            linking: self.options(),
+            observed: ObservedScoreOptions {
+                pop1: Population {
+                    mean: self.pop1_mean.unwrap_or(d.pop1.mean),
+                    sd: self.pop1_sd.unwrap_or(d.pop1.sd),
+                },
+                pop2: Population {
+                    mean: self.pop2_mean.unwrap_or(d.pop2.mean),
+                    sd: self.pop2_sd.unwrap_or(d.pop2.sd),
+                },
+                synthetic_weight: self.synthetic_weight.unwrap_or(d.synthetic_weight),
+                points: self.population_points.unwrap_or(d.points),
+            },
+        }
+    }
+
+    /// Refuses the options that only equating uses, for linking alone.
+    fn check_linking_only(&self) -> Result<()> {
+        let given = [
+            ("pop1Mean", self.pop1_mean.is_some()),
+            ("pop1Sd", self.pop1_sd.is_some()),
+            ("pop2Mean", self.pop2_mean.is_some()),
+            ("pop2Sd", self.pop2_sd.is_some()),
+            ("syntheticWeight", self.synthetic_weight.is_some()),
+            ("populationPoints", self.population_points.is_some()),
+        ];
+        match given.iter().find(|(_, g)| *g) {
+            Some((name, _)) => Err(Error::option(
+                name,
+                format!("'{name}' is an option of observed-score equating, not of linking"),
+                "Pass it to equateForms (pacer equate), or leave it out.",
+            )),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The base and new forms' parameter files and the anchor file, read.
@@ -534,27 +597,23 @@ fn read_forms(
 }
 
 /// A file's bytes and name.
-type NamedBytes<'a> = (&'a [u8], &'a str);
+type NamedFile<'a> = (&'a [u8], String);
 
-/// The JSON door of a tool on the three files of linking: the file names from the request,
-/// `run` on the bytes, the result as JSON.
-fn forms_json<T: serde::Serialize>(
-    base: &[u8],
-    new: &[u8],
-    anchors: &[u8],
+/// The request of a JSON door on the three files of linking, and the files with their names.
+fn forms_request<'a>(
+    base: &'a [u8],
+    new: &'a [u8],
+    anchors: &'a [u8],
     options_json: &str,
-    run: fn(NamedBytes, NamedBytes, NamedBytes, &LinkingOptions) -> Result<T>,
-) -> Result<String> {
+) -> Result<(LinkRequest, [NamedFile<'a>; 3])> {
     let req: LinkRequest = parse_request(options_json)?;
-    Ok(to_json(&run(
-        (base, req.base_file_name.as_deref().unwrap_or("base")),
-        (new, req.new_file_name.as_deref().unwrap_or("new")),
-        (
-            anchors,
-            req.anchors_file_name.as_deref().unwrap_or("anchors"),
-        ),
-        &req.options(),
-    )?))
+    let name = |n: &Option<String>, default: &str| n.clone().unwrap_or_else(|| default.into());
+    let files = [
+        (base, name(&req.base_file_name, "base")),
+        (new, name(&req.new_file_name, "new")),
+        (anchors, name(&req.anchors_file_name, "anchors")),
+    ];
+    Ok((req, files))
 }
 
 /// Reads the base and new forms' parameter files and the anchor file and links the new form to
@@ -586,7 +645,10 @@ pub fn link_forms_json(
     anchors: &[u8],
     options_json: &str,
 ) -> Result<String> {
-    forms_json(base, new, anchors, options_json, link_forms)
+    let (req, [b, n, a]) = forms_request(base, new, anchors, options_json)?;
+    req.check_linking_only()?;
+    let r = link_forms((b.0, &b.1), (n.0, &n.1), (a.0, &a.1), &req.options())?;
+    Ok(to_json(&r))
 }
 
 /// The new form's items on the base scale as an item-parameter file (columns item, model, a,
@@ -618,14 +680,14 @@ pub fn linked_params_csv(result: &Linking) -> String {
 }
 
 /// Links the new form to the base scale and equates its summed scores to the base form's
-/// (IRT true-score equating); the same inputs and options as [`link_forms`].
+/// (IRT true-score and observed-score equating); the same inputs as [`link_forms`].
 pub fn equate_forms(
     base: (&[u8], &str),
     new: (&[u8], &str),
     anchors: (&[u8], &str),
-    options: &LinkingOptions,
+    options: &EquatingOptions,
 ) -> Result<Equating> {
-    let (b, n, a) = read_forms(base, new, anchors, options)?;
+    let (b, n, a) = read_forms(base, new, anchors, &options.linking)?;
     equating::equate(
         Forms {
             base: &b,
@@ -646,19 +708,37 @@ pub fn equate_forms_json(
     anchors: &[u8],
     options_json: &str,
 ) -> Result<String> {
-    forms_json(base, new, anchors, options_json, equate_forms)
+    let (req, [b, n, a]) = forms_request(base, new, anchors, options_json)?;
+    let r = equate_forms(
+        (b.0, &b.1),
+        (n.0, &n.1),
+        (a.0, &a.1),
+        &req.equating_options(),
+    )?;
+    Ok(to_json(&r))
 }
 
-/// The true-score conversion table as CSV: score, theta, equivalent (empty theta where there is
-/// none).
-pub fn true_score_table_csv(result: &Equating) -> String {
+/// The conversion table as CSV: score, theta (of true-score equating; empty where there is
+/// none), true_score_equivalent, observed_score_equivalent.
+pub fn conversion_table_csv(result: &Equating) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["score", "theta", "equivalent"]);
-    for r in &result.true_score.rows {
+    let _ = w.write_record([
+        "score",
+        "theta",
+        "true_score_equivalent",
+        "observed_score_equivalent",
+    ]);
+    for (t, o) in result
+        .true_score
+        .rows
+        .iter()
+        .zip(&result.observed_score.rows)
+    {
         let _ = w.write_record([
-            r.score.to_string(),
-            r.theta.map(|t| t.to_string()).unwrap_or_default(),
-            r.equivalent.to_string(),
+            t.score.to_string(),
+            t.theta.map(|t| t.to_string()).unwrap_or_default(),
+            t.equivalent.to_string(),
+            o.equivalent.to_string(),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

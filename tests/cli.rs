@@ -382,6 +382,36 @@ fn equate_prints_the_conversion_table() {
         .map(|t| kb04_anchors_text(&t))
         .unwrap();
     let anchors = temp_file("anchors_eq.csv", &anchor_text);
+    let run_with = |extra: &[&str]| {
+        let mut args = vec![
+            "equate",
+            "--base",
+            base.to_str().unwrap(),
+            "--new",
+            new.to_str().unwrap(),
+            "--anchors",
+            anchors.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        pacer(&args)
+    };
+    let out = run_with(&["--synthetic-weight", "1.5"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("syntheticWeight") && err.contains("1.5"),
+        "{err}"
+    );
+    // Population 1 shifted up: its scores are higher, and the observed-score equivalents move.
+    let out = run_with(&["--pop1-mean", "0.5", "--pop1-sd", "1.2", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shifted: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(shifted["observed_score"]["pop1"]["mean"], 0.5);
+    assert_eq!(shifted["observed_score"]["pop1"]["sd"], 1.2);
     let run = |format: &str| {
         let out = pacer(&[
             "equate",
@@ -417,7 +447,15 @@ fn equate_prints_the_conversion_table() {
     assert!(rows[3]["theta"].is_null());
     let csv = run("csv");
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "score,theta,equivalent");
+    assert_eq!(
+        lines[0],
+        "score,theta,true_score_equivalent,observed_score_equivalent"
+    );
     assert_eq!(lines.len(), 38);
     assert!(lines[8].starts_with("7,-4.3355"), "{}", lines[8]);
+    // plink_observed_score_equating.csv: score 7 -> 6.666830.
+    let ose: f64 = lines[8].split(',').nth(3).unwrap().parse().unwrap();
+    assert!((ose - 6.666830).abs() < 1e-4, "{ose}");
+    let obs = json["observed_score"]["rows"].as_array().unwrap();
+    assert_eq!(obs.len(), 37);
 }

@@ -102,4 +102,8 @@ fn linking_and_equating_json_fields_are_documented() {
     let doc = std::fs::read_to_string(fixture("../../docs/json/equating.md")).unwrap();
     assert_eq!(documented(&doc, "Top level"), keys(&v));
     assert_eq!(documented(&doc, "`true_score`"), keys(&v["true_score"]));
+    assert_eq!(
+        documented(&doc, "`observed_score`"),
+        keys(&v["observed_score"])
+    );
 }

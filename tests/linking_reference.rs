@@ -1,11 +1,15 @@
-//! IRT linking checked against plink 1.5.1 on Kolen & Brennan's KB04 example
-//! (tests/fixtures/linking_KB04) and on true parameters of two forms with known constants.
+//! IRT linking and equating checked against plink 1.5.1 on Kolen & Brennan's KB04 example
+//! (tests/fixtures/linking_KB04), and linking on true parameters of two forms with known
+//! constants.
 
 mod common;
 
 use pacer::data::{read_anchors, read_item_parameters, ParameterItem};
 use pacer::equating::linking::{self, CurveOptions, LinkingMethod};
-use pacer::equating::{equate, link, Forms, LinkingOptions};
+use pacer::equating::observed_score::{
+    observed_score_equating, ObservedScoreEquating, ObservedScoreOptions, ScoreProbability,
+};
+use pacer::equating::{equate, link, Equating, EquatingOptions, Forms, LinkingOptions};
 use pacer::irt::{ItemModel, PolyItem};
 
 fn fixture(name: &str) -> String {
@@ -340,19 +344,22 @@ fn anchors_missing_from_a_file_are_named() {
     assert!(s.contains("'4'"), "{s}");
 }
 
-#[test]
-fn kb04_true_score_equating_matches_plink() {
-    // plink(x, rescale = "MS", base.grp = 2, D = 1.7, exclude = list(27, NA)), then
-    // equate(out, method = "TSE", D = 1.7).
+/// KB04 equated as in the reference: `plink(x, rescale = "MS", base.grp = 2, D = 1.7,
+/// exclude = list(27, NA))`, then `equate(out, method = c("TSE", "OSE"), D = 1.7)` (plink's
+/// default populations: 40 points on [−4, 4] with normal weights for both, synthetic weights ½).
+fn kb04_equating() -> Equating {
     let new = params("form_x_new_pars.csv", 1.7);
     let base = params("form_y_old_pars.csv", 1.7);
-    let options = LinkingOptions {
-        method: LinkingMethod::MeanSigma,
-        d_constant: 1.7,
-        exclude: vec!["27".into()],
-        ..Default::default()
+    let options = EquatingOptions {
+        linking: LinkingOptions {
+            method: LinkingMethod::MeanSigma,
+            d_constant: 1.7,
+            exclude: vec!["27".into()],
+            ..Default::default()
+        },
+        observed: ObservedScoreOptions::default(),
     };
-    let r = equate(
+    equate(
         Forms {
             base: &base,
             base_file: "y.csv",
@@ -363,7 +370,12 @@ fn kb04_true_score_equating_matches_plink() {
         },
         &options,
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn kb04_true_score_equating_matches_plink() {
+    let r = kb04_equating();
     let t = &r.true_score;
     assert!((t.lowest_new - 6.5271).abs() < 1e-12 && (t.lowest_base - 5.7962).abs() < 1e-12);
     let reference = fixture("plink_true_score_equating.csv");
@@ -399,4 +411,127 @@ fn kb04_true_score_equating_matches_plink() {
     assert_eq!(n, 37);
     assert_eq!(t.rows.len(), 37);
     eprintln!("KB04 true-score equating: largest difference from plink {worst:.2e}");
+}
+
+/// Compares observed-score equating on KB04 with plink's: the distributions (plink's scaled to
+/// sum 1) within `tol_dist`, the equivalents of scores 1..36 within `tol_eq`, the EAP θ and SD
+/// within `tol_eap` (plink prints 6 decimals). Returns the largest differences.
+fn compare_ose(o: &ObservedScoreEquating, tol_dist: f64, tol_eq: f64, tol_eap: f64) -> [f64; 4] {
+    let reference = fixture("plink_observed_score_equating.csv");
+    let mut lines = reference.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(|h| h.trim_matches('"'))
+        .collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<f64>> = lines
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), 37);
+    assert_eq!(o.rows.len(), 37);
+    // plink's distributions are sums over unnormalised normal densities (Σ w = 4.8748...);
+    // pacer's weights sum to 1.
+    let total = |c: usize| rows.iter().map(|r| r[c]).sum::<f64>();
+    let mut worst = [0.0f64; 4];
+    for (form, dist) in [("new", &o.new_distribution), ("old", &o.base_distribution)] {
+        for (name, pick) in [
+            (
+                "pop1",
+                (|d: &ScoreProbability| d.pop1) as fn(&ScoreProbability) -> f64,
+            ),
+            ("pop2", |d| d.pop2),
+            ("syn", |d| d.synthetic),
+        ] {
+            let c = col(&format!("dist.{form}.{name}"));
+            let t = total(c);
+            for (x, r) in rows.iter().enumerate() {
+                let diff = (pick(&dist[x]) - r[c] / t).abs();
+                assert!(
+                    diff < tol_dist,
+                    "{form} {name} score {x}: ours {} plink {}",
+                    pick(&dist[x]),
+                    r[c] / t
+                );
+                worst[0] = worst[0].max(diff);
+            }
+        }
+    }
+    let (new_c, old_c) = (col("scores.new"), col("scores.old"));
+    let (eap_c, sd_c) = (col("scores.eap.theta.new"), col("scores.eap.sd.new"));
+    for (x, r) in rows.iter().enumerate() {
+        let row = &o.rows[x];
+        assert_eq!(f64::from(row.score), r[new_c]);
+        // plink sets the equivalent of score 0 to 0; Kolen & Brennan's definition gives
+        // G⁻¹(P(0)), which is what pacer reports.
+        if x > 0 {
+            let diff = (row.equivalent - r[old_c]).abs();
+            assert!(
+                diff < tol_eq,
+                "score {x}: ours {} plink {}",
+                row.equivalent,
+                r[old_c]
+            );
+            worst[1] = worst[1].max(diff);
+        } else {
+            assert!(
+                row.equivalent > -0.5 && row.equivalent < 0.5,
+                "{}",
+                row.equivalent
+            );
+        }
+        let (de, ds) = (
+            (row.theta_eap - r[eap_c]).abs(),
+            (row.theta_sd - r[sd_c]).abs(),
+        );
+        assert!(
+            de < tol_eap && ds < tol_eap,
+            "score {x}: EAP {row:?} plink {} {}",
+            r[eap_c],
+            r[sd_c]
+        );
+        worst[2] = worst[2].max(de);
+        worst[3] = worst[3].max(ds);
+    }
+    worst
+}
+
+#[test]
+fn kb04_observed_score_equating_matches_plink() {
+    // End to end: pacer's own mean/sigma constants (A = 1.17607451, B = −0.50418804) differ from
+    // the 6-decimal ones plink's equate used by up to 5e-7, which moves the probabilities by up
+    // to about 2e-8, the equivalents by about 1e-6 and θ by about 1e-6.
+    let w = compare_ose(&kb04_equating().observed_score, 1e-7, 1e-5, 2e-6);
+    eprintln!(
+        "KB04 observed-score equating, largest differences from plink: distributions {:.1e}, equivalents {:.1e}, EAP {:.1e}, SD {:.1e}",
+        w[0], w[1], w[2], w[3]
+    );
+}
+
+#[test]
+fn kb04_observed_score_equating_with_plinks_constants_is_exact() {
+    // plink's equate ran on the new form transformed with the constants it reports
+    // (plink_constants.csv, 6 decimals); with the same constants the computation agrees to
+    // rounding error.
+    let constants = fixture("plink_constants.csv");
+    let ms = constants
+        .lines()
+        .find(|l| l.starts_with("1.7,27,Mean/Sigma,"))
+        .unwrap();
+    let f: Vec<f64> = ms.split(',').skip(3).map(|v| v.parse().unwrap()).collect();
+    let new: Vec<PolyItem> = params("form_x_new_pars.csv", 1.7)
+        .iter()
+        .map(|i| linking::transform(&i.params, f[0], f[1]))
+        .collect();
+    let base: Vec<PolyItem> = params("form_y_old_pars.csv", 1.7)
+        .into_iter()
+        .map(|i| i.params)
+        .collect();
+    let o = observed_score_equating(&new, &base, &ObservedScoreOptions::default()).unwrap();
+    let w = compare_ose(&o, 1e-14, 1e-10, 1e-6);
+    eprintln!(
+        "KB04 observed-score equating with plink's constants: {:.1e} {:.1e} {:.1e} {:.1e}",
+        w[0], w[1], w[2], w[3]
+    );
 }

@@ -224,12 +224,31 @@ mod cli {
             format: Format,
         },
         /// Equating: links the new form to the base scale (as `pacer link`) and equates its
-        /// summed scores to the base form's by IRT true-score equating.
+        /// summed scores to the base form's by IRT true-score and observed-score equating.
         Equate {
             #[command(flatten)]
             link: LinkArgs,
+            /// Observed-score equating: mean of population 1's θ (the new form's examinees) on
+            /// the base scale.
+            #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+            pop1_mean: f64,
+            /// Its standard deviation.
+            #[arg(long, default_value_t = 1.0)]
+            pop1_sd: f64,
+            /// Mean of population 2's θ (the base form's examinees).
+            #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+            pop2_mean: f64,
+            /// Its standard deviation.
+            #[arg(long, default_value_t = 1.0)]
+            pop2_sd: f64,
+            /// Weight of population 1 in the synthetic population (population 2 gets the rest).
+            #[arg(long, default_value_t = 0.5)]
+            synthetic_weight: f64,
+            /// θ points of the populations' distributions (equally spaced over mean ± 4 SD).
+            #[arg(long, default_value_t = 40)]
+            population_points: usize,
             /// Output: the full result as JSON, or the conversion table as CSV (score, theta,
-            /// equivalent).
+            /// true_score_equivalent, observed_score_equivalent).
             #[arg(long, value_enum, default_value = "json")]
             format: Format,
         },
@@ -271,7 +290,7 @@ mod cli {
     impl LinkArgs {
         /// The three files' bytes and names, and the options.
         #[allow(clippy::type_complexity)]
-        fn load(self) -> Result<([(Vec<u8>, String); 3], pacer::equating::LinkingOptions), String> {
+        fn load(self) -> Result<([(Vec<u8>, String); 3], tools::LinkRequest), String> {
             let files = [
                 (read(&self.base)?, self.base.display().to_string()),
                 (read(&self.new)?, self.new.display().to_string()),
@@ -291,7 +310,7 @@ mod cli {
                 exclude: self.exclude,
                 ..Default::default()
             };
-            Ok((files, request.options()))
+            Ok((files, request))
         }
     }
 
@@ -476,7 +495,8 @@ mod cli {
                     Format::Csv => tools::scoring_table_csv(&result),
                 })
             }),
-            Command::Link { link, format } => link.load().and_then(|([b, n, a], options)| {
+            Command::Link { link, format } => link.load().and_then(|([b, n, a], request)| {
+                let options = request.options();
                 let result = tools::link_forms((&b.0, &b.1), (&n.0, &n.1), (&a.0, &a.1), &options)
                     .map_err(|e| e.to_string())?;
                 Ok(match format {
@@ -484,13 +504,32 @@ mod cli {
                     Format::Csv => tools::linked_params_csv(&result),
                 })
             }),
-            Command::Equate { link, format } => link.load().and_then(|([b, n, a], options)| {
+            Command::Equate {
+                link,
+                pop1_mean,
+                pop1_sd,
+                pop2_mean,
+                pop2_sd,
+                synthetic_weight,
+                population_points,
+                format,
+            } => link.load().and_then(|([b, n, a], request)| {
+                let options = tools::LinkRequest {
+                    pop1_mean: Some(pop1_mean),
+                    pop1_sd: Some(pop1_sd),
+                    pop2_mean: Some(pop2_mean),
+                    pop2_sd: Some(pop2_sd),
+                    synthetic_weight: Some(synthetic_weight),
+                    population_points: Some(population_points),
+                    ..request
+                }
+                .equating_options();
                 let result =
                     tools::equate_forms((&b.0, &b.1), (&n.0, &n.1), (&a.0, &a.1), &options)
                         .map_err(|e| e.to_string())?;
                 Ok(match format {
                     Format::Json => tools::to_json(&result),
-                    Format::Csv => tools::true_score_table_csv(&result),
+                    Format::Csv => tools::conversion_table_csv(&result),
                 })
             }),
         };

@@ -1,8 +1,9 @@
 //! Equating: IRT linking of a new form's parameters to a base scale through common items
 //! ([`linking`]), with drift diagnostics of the common items, and IRT true-score equating of the
-//! linked forms ([`true_score`]).
+//! linked forms ([`true_score`]) and IRT observed-score equating ([`observed_score`]).
 
 pub mod linking;
+pub mod observed_score;
 pub mod true_score;
 
 use crate::data::{Anchor, ParameterItem};
@@ -10,6 +11,7 @@ use crate::error::{Error, ErrorCode, InputError, Result, Warning};
 use crate::irt::PolyItem;
 use crate::EngineInfo;
 use linking::{Constants, CurveOptions, IrtMetricItem, LinkingMethod};
+use observed_score::{ObservedScoreEquating, ObservedScoreOptions};
 use serde::Serialize;
 use true_score::TrueScoreEquating;
 
@@ -413,6 +415,15 @@ pub fn link(forms: Forms<'_>, options: &LinkingOptions) -> Result<Linking> {
     })
 }
 
+/// Options of [`equate`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EquatingOptions {
+    /// The link.
+    pub linking: LinkingOptions,
+    /// The populations of observed-score equating.
+    pub observed: ObservedScoreOptions,
+}
+
 /// The result of [`equate`]: the link, and the new form's summed scores equated to the base
 /// form's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -425,15 +436,18 @@ pub struct Equating {
     pub linking: Linking,
     /// IRT true-score equating of every new-form score, with the new form linked.
     pub true_score: TrueScoreEquating,
+    /// IRT observed-score equating of every new-form score, with the new form linked.
+    pub observed_score: ObservedScoreEquating,
 }
 
 /// Links the new form to the base scale ([`link`]) and equates its summed scores to the base
-/// form's by IRT true-score equating over all items of both forms.
+/// form's by IRT true-score and observed-score equating over all items of both forms.
 ///
 /// # Errors
-/// As [`link`].
-pub fn equate(forms: Forms<'_>, options: &LinkingOptions) -> Result<Equating> {
-    let linking = link(forms, options)?;
+/// As [`link`], and unusable observed-score options.
+pub fn equate(forms: Forms<'_>, options: &EquatingOptions) -> Result<Equating> {
+    options.observed.check()?;
+    let linking = link(forms, &options.linking)?;
     let (base, new) = (forms.base, forms.new);
     let linked: Vec<PolyItem> = new
         .iter()
@@ -441,10 +455,13 @@ pub fn equate(forms: Forms<'_>, options: &LinkingOptions) -> Result<Equating> {
         .collect();
     let base_items: Vec<PolyItem> = base.iter().map(|i| i.params.clone()).collect();
     let true_score = true_score::true_score_equating(&linked, &base_items);
+    let observed_score =
+        observed_score::observed_score_equating(&linked, &base_items, &options.observed)?;
     Ok(Equating {
         tool: "equating",
         engine: EngineInfo::current(),
         linking,
         true_score,
+        observed_score,
     })
 }

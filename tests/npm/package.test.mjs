@@ -158,7 +158,13 @@ test('linkForms on KB04 gives plink\'s Stocking-Lord constants, and names a wron
       error = { isPacer: e instanceof PacerError, code: e.code, file: e.file, row: e.row, message: e.message };
     }
     const eq = equateForms(toParams('form_y_old_pars.csv'), toParams('form_x_new_pars.csv'), anchors, { method: 'mean-sigma', D: 1.7, exclude: ['27'] });
-    console.log(JSON.stringify({ A: r.A, B: r.B, n: r.n_anchors, methods: r.methods.length, linked: r.linked_items.length, error, row7: eq.true_score.rows[7], tool: eq.tool }));
+    let optionError = null;
+    try {
+      linkForms(toParams('form_y_old_pars.csv'), toParams('form_x_new_pars.csv'), anchors, { pop1Mean: 0.5 });
+    } catch (e) {
+      optionError = e.message;
+    }
+    console.log(JSON.stringify({ A: r.A, B: r.B, n: r.n_anchors, methods: r.methods.length, linked: r.linked_items.length, error, row7: eq.true_score.rows[7], ose7: eq.observed_score.rows[7], optionError, tool: eq.tool }));
   `);
   const r = JSON.parse(out);
   // plink 1.5.1, D = 1 (tests/fixtures/linking_KB04/plink_constants.csv).
@@ -174,4 +180,8 @@ test('linkForms on KB04 gives plink\'s Stocking-Lord constants, and names a wron
   // equateForms: plink's true-score equating (plink_true_score_equating.csv), score 7.
   assert.equal(r.tool, 'equating');
   assert.ok(Math.abs(r.row7.theta - -4.335528) < 1e-5 && Math.abs(r.row7.equivalent - 6.134146) < 1e-5, JSON.stringify(r.row7));
+  // and plink's observed-score equating (plink_observed_score_equating.csv), score 7.
+  assert.ok(Math.abs(r.ose7.equivalent - 6.666830) < 1e-4 && Math.abs(r.ose7.theta_eap - -1.615949) < 1e-5, JSON.stringify(r.ose7));
+  // Observed-score options are refused by linkForms.
+  assert.match(r.optionError ?? '', /pop1Mean/);
 });
