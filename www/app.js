@@ -24,6 +24,11 @@ const TOOLS = [
     title: 'Test Scoring',
     load: () => import('./tools/test-scoring.js'),
   },
+  {
+    id: 'equating',
+    title: 'Equating',
+    load: () => import('./tools/equating.js'),
+  },
 ];
 
 const mounted = new Map(); // tool id -> its container element

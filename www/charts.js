@@ -1,7 +1,8 @@
 // Chart helpers on top of the vendored Apache ECharts (global `echarts`,
 // loaded as a classic script by index.html): item scatter, score
 // distribution, histogram, item curves against θ (characteristic, expected
-// score, information), category response curves, test information.
+// score, information), category response curves, test information, lines
+// against another x (equated scores, score distributions).
 //
 // CSP note: the page has `style-src 'self'` without 'unsafe-inline'. ECharts
 // sets styles through the CSSOM (element.style), which CSP allows; the only
@@ -440,6 +441,70 @@ export function renderTestInformation(container, { theta, information, se }) {
         data: seData,
       },
     ],
+  });
+}
+
+/**
+ * Lines against a numeric x of any kind (scores, not θ): one line per
+ * `lines` entry, each with its own points [x, y] or `values` at the shared
+ * `x`. `guide` lines (e.g. the identity) are grey and dashed; `symbols`
+ * marks every point (distributions at integer scores). The tooltip names x
+ * as `xLabel`.
+ * @param {HTMLElement} container
+ * @param {{x?: number[], lines: Array<{name: string, values?: number[], points?: Array<[number, number|null]>,
+ *          guide?: boolean, symbols?: boolean}>, xName: string, xLabel?: string, yName: string,
+ *          xMin?: number, xMax?: number, yMin?: number|Function, yMax?: number|Function, digits?: number}} spec
+ *        (yMin, yMax: a number, or ECharts' function of the data's extent {min, max})
+ */
+export function renderLines(container, { x = [], lines, xName, xLabel = xName, yName, xMin, xMax, yMin, yMax, digits = 3 }) {
+  const colorOf = (line, i) => (line.guide ? COLORS.guide : LINE_COLORS[i % LINE_COLORS.length]);
+  const swatchOf = (i) => (lines[i]?.guide ? swatch('chart-swatch--guide') : lineSwatch(i));
+  const data = (line) => line.points?.map(([px, py]) => [px, finiteOrGap([py])[0]]) ?? finiteOrGap(line.values).map((v, k) => [x[k], v]);
+  return initChart(container, {
+    color: lines.map(colorOf),
+    grid: { left: 64, right: 24, top: 40, bottom: 56 },
+    legend: { type: 'scroll', top: 4, right: 8, left: 72, data: lines.map((l) => l.name) },
+    tooltip: {
+      ...tooltipBase,
+      trigger: 'axis',
+      formatter: (params) => {
+        const rows = params
+          .filter((p) => p.value?.[1] !== null && p.value?.[1] !== undefined)
+          .map((p) => `${swatchOf(p.seriesIndex)}${escapeHtml(p.seriesName)}: <strong>${fmt(p.value[1], digits)}</strong>`);
+        return `${escapeHtml(xLabel)} = ${thetaLabel(params[0]?.value?.[0])}<br>${rows.join('<br>')}`;
+      },
+    },
+    xAxis: {
+      type: 'value',
+      name: xName,
+      nameLocation: 'middle',
+      nameGap: 32,
+      min: xMin,
+      max: xMax,
+      axisLine: { onZero: false },
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    yAxis: {
+      type: 'value',
+      name: yName,
+      nameLocation: 'middle',
+      nameGap: 44,
+      axisLine: { onZero: false },
+      min: yMin,
+      max: yMax,
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    series: lines.map((line, i) => ({
+      name: line.name,
+      type: 'line',
+      showSymbol: Boolean(line.symbols),
+      symbolSize: 5,
+      smooth: false,
+      lineStyle: { color: colorOf(line, i), width: line.guide ? 1.5 : 2.5, type: line.guide ? 'dashed' : LINE_TYPES[Math.floor(i / LINE_COLORS.length) % LINE_TYPES.length] },
+      itemStyle: { color: colorOf(line, i) },
+      emphasis: { focus: 'series' },
+      data: data(line),
+    })),
   });
 }
 

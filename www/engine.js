@@ -129,6 +129,34 @@ export function scoreIrt(bytes, params, options) {
   return call('main', 'score_irt', { bytes: copy, params: paramsCopy, options }, [copy.buffer, paramsCopy.buffer]);
 }
 
+/**
+ * Links a new form's item parameters to the base form's scale through the
+ * common items of `anchors` (all three copied), in the 'main' lane. Resolves
+ * to the parsed result (docs/json/linking.md).
+ * @param {Uint8Array} base  the base form's item-parameter file (CSV)
+ * @param {Uint8Array} newForm  the new form's item-parameter file (CSV)
+ * @param {Uint8Array} anchors  the anchor file (CSV or XLSX: new_item, base_item)
+ * @param {object} options  the engine's options JSON (baseFileName, newFileName, anchorsFileName, method, D, symmetric, thetaPoints, weights, exclude)
+ */
+export function linkForms(base, newForm, anchors, options) {
+  const copies = [base.slice(), newForm.slice(), anchors.slice()];
+  return call('main', 'link_forms', { base: copies[0], newForm: copies[1], anchors: copies[2], options }, copies.map((c) => c.buffer));
+}
+
+/**
+ * Links the new form to the base scale (as linkForms) and equates its summed
+ * scores to the base form's by IRT true-score and observed-score equating,
+ * in the 'main' lane. Resolves to the parsed result (docs/json/equating.md).
+ * @param {Uint8Array} base  the base form's item-parameter file (CSV)
+ * @param {Uint8Array} newForm  the new form's item-parameter file (CSV)
+ * @param {Uint8Array} anchors  the anchor file (CSV or XLSX: new_item, base_item)
+ * @param {object} options  linkForms' options plus pop1Mean, pop1Sd, pop2Mean, pop2Sd, syntheticWeight, populationPoints
+ */
+export function equateForms(base, newForm, anchors, options) {
+  const copies = [base.slice(), newForm.slice(), anchors.slice()];
+  return call('main', 'equate_forms', { base: copies[0], newForm: copies[1], anchors: copies[2], options }, copies.map((c) => c.buffer));
+}
+
 /** Stops a running calibration; its promise rejects with code 'cancelled'. */
 export function cancelCalibration() {
   cancelAll('irt');

@@ -5,6 +5,8 @@
 //        { id, type: 'analyze_items', bytes: Uint8Array, options: {...} }
 //        { id, type: 'calibrate_irt', bytes: Uint8Array, options: {...} }
 //        { id, type: 'score_irt', bytes: Uint8Array, params: Uint8Array, options: {...} }
+//        { id, type: 'link_forms' | 'equate_forms', base: Uint8Array, newForm: Uint8Array,
+//          anchors: Uint8Array, options: {...} }
 //   out: { id, ok: true, result }            result = parsed JSON (or a string for 'version')
 //        { id, ok: false, error: { code, message, ... } }
 //        { id, progress: { iteration, change, loglik } }   (calibrate_irt, before the reply;
@@ -95,6 +97,16 @@ const handlers = {
   async score_irt({ bytes, params, options }) {
     await engine();
     const json = need('score_irt')(bytes, params, JSON.stringify(options ?? {}));
+    return JSON.parse(json);
+  },
+  async link_forms({ base, newForm, anchors, options }) {
+    await engine();
+    const json = need('link_forms')(base, newForm, anchors, JSON.stringify(options ?? {}));
+    return JSON.parse(json);
+  },
+  async equate_forms({ base, newForm, anchors, options }) {
+    await engine();
+    const json = need('equate_forms')(base, newForm, anchors, JSON.stringify(options ?? {}));
     return JSON.parse(json);
   },
 };
