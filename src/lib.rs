@@ -10,6 +10,7 @@
 //! - [`ctt`]: classical item analysis (item statistics, reliability).
 //! - [`error`]: the error type shared by every module.
 
+pub mod cdm;
 pub mod ctt;
 pub mod data;
 pub mod em;

@@ -9,6 +9,7 @@ mod anchors;
 mod csv_reader;
 mod item_models;
 mod item_params;
+mod qmatrix;
 mod responses;
 mod table;
 mod xlsx_reader;
@@ -16,6 +17,7 @@ mod xlsx_reader;
 pub use anchors::{read_anchors, Anchor};
 pub use item_models::read_item_models;
 pub use item_params::{read_item_parameters, ParameterItem};
+pub use qmatrix::{read_qmatrix, QMatrix};
 pub use responses::{ResponseMatrix, MAX_SCORE, MISSING};
 pub use table::FileFormat;
 
