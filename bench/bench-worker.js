@@ -5,16 +5,16 @@
 // The page starts a fresh worker for every case, so the module's linear memory reported after a
 // case is that case's peak (linear memory never shrinks).
 //
-//   in:  { kase: {name, tool, path, gzip, simulate, options}, url, runs, warmup }
+//   in:  { kase: {name, tool, path, gzip, simulate, options}, url, qUrl, runs, warmup }
 //   out: { type: 'log', text }                                  (progress, for the driver)
 //        { type: 'result', result: {...} }  or  { type: 'error', error: {...} }
 //
-// Only the engine call (calibrate_irt or score_irt) is timed, performance.now() immediately
+// Only the engine call (calibrate_irt, score_irt or calibrate_cdm) is timed, performance.now() immediately
 // around it; that includes copying the bytes into wasm memory, parsing the CSV and building the
 // result's JSON text, as on the site, but not fetching, decompressing or simulating the data.
 // JSON.parse of the result is timed separately (parseMs).
 
-import init, { calibrate_irt, score_irt } from '../target/wasm-web/pacer_core.js';
+import init, { calibrate_cdm, calibrate_irt, score_irt } from '../target/wasm-web/pacer_core.js';
 import { fingerprintOf, sameFingerprint, toolOf } from './cases.js';
 import { simulate2pl } from './simulate.js';
 
@@ -30,7 +30,7 @@ async function loadBytes(url, gzip) {
 }
 
 /** One calibration: wall time of the call and the fields that identify the fit. */
-function calibrateOnce(kase, { bytes }, optionsJson) {
+function calibrateOnce(kase, { bytes, paramsBytes }, optionsJson) {
   let progressCalls = 0;
   // As on the site, a progress callback after every EM iteration that says "go on".
   const onProgress = () => {
@@ -38,7 +38,7 @@ function calibrateOnce(kase, { bytes }, optionsJson) {
     return false;
   };
   const t0 = performance.now();
-  const json = calibrate_irt(bytes, optionsJson, onProgress);
+  const json = toolOf(kase) === 'cdm' ? calibrate_cdm(bytes, paramsBytes, optionsJson, onProgress) : calibrate_irt(bytes, optionsJson, onProgress);
   const ms = performance.now() - t0;
   const t1 = performance.now();
   const r = JSON.parse(json);
@@ -70,7 +70,10 @@ function scoreOnce(kase, { bytes, paramsBytes }, optionsJson) {
 }
 
 /** The case's input: fetched from its file, or simulated from its seed. */
-async function loadInput(kase, url) {
+async function loadInput(kase, url, qUrl) {
+  if (qUrl) {
+    return { bytes: await loadBytes(url, kase.gzip), paramsBytes: await loadBytes(qUrl, false), how: 'loaded (with the Q-matrix)' };
+  }
   if (kase.simulate) {
     const { csv, params } = simulate2pl(kase.simulate);
     return { bytes: csv, paramsBytes: new TextEncoder().encode(params), how: `simulated (seed ${kase.simulate.seed})` };
@@ -78,14 +81,14 @@ async function loadInput(kase, url) {
   return { bytes: await loadBytes(url, kase.gzip), how: kase.gzip ? 'loaded and decompressed' : 'loaded' };
 }
 
-async function runCase({ kase, url, runs, warmup }) {
+async function runCase({ kase, url, qUrl, runs, warmup }) {
   let t = performance.now();
   const exports = await init(); // wasm-bindgen's init resolves to the module's exports
   const initMs = performance.now() - t;
   const memoryAfterInitBytes = exports.memory.buffer.byteLength;
 
   t = performance.now();
-  const input = await loadInput(kase, url);
+  const input = await loadInput(kase, url, qUrl);
   const loadMs = performance.now() - t;
   log(`${kase.name}: ${input.bytes.length} bytes ${input.how} in ${loadMs.toFixed(0)} ms`);
 

@@ -41,8 +41,9 @@ function runInWorker(kase, runs, warmup) {
     });
     // The data file, relative to the repository root (the page is at /bench/index.html).
     const url = kase.path ? new URL(`../${kase.path}`, import.meta.url).href : null;
+    const qUrl = kase.qPath ? new URL(`../${kase.qPath}`, import.meta.url).href : null;
     const { name, path, gzip, simulate, options } = kase;
-    worker.postMessage({ kase: { name, tool: toolOf(kase), path, gzip, simulate, options }, url, runs, warmup });
+    worker.postMessage({ kase: { name, tool: toolOf(kase), path, gzip, simulate, options }, url, qUrl, runs, warmup });
   });
 }
 

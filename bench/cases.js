@@ -3,7 +3,7 @@
 // same options. Plain data and pure functions: no DOM, no Node APIs.
 //
 // `tool` is the engine function timed: 'irt' = `calibrate_irt` (the default), 'score' =
-// `score_irt`. `path` is relative to the repository root (the page resolves it against its own
+// `score_irt`, 'cdm' = `calibrate_cdm` (with the Q-matrix at `qPath`). `path` is relative to the repository root (the page resolves it against its own
 // URL, so the benchmark works wherever the repository root is served); a case with `simulate`
 // instead has its data generated from a seed (bench/simulate.js), untimed, in the worker and, for
 // the native baseline, into temporary files. `options` is the engine's options JSON (src/tools.rs
@@ -20,6 +20,11 @@
 // `score_irt` call from the response and parameter bytes to the result's JSON text (CSV parse,
 // validation, scoring, test characteristics, JSON); the JSON.parse of that text (about 150 MB)
 // is measured separately (`parseMs`), since a caller that streams the text out does not need it.
+//
+// The CDM cases are the CDM Calibration targets with GDINA's default options (3 starts,
+// tolerance 1e-4, standard errors): DINA and saturated G-DINA on sim_dina_10k (10,000 x 30,
+// K = 5) in at most 0.3 s each, G-DINA on Tatsuoka's fraction subtraction (536 x 20, K = 8) in
+// at most 1 s.
 
 export const CASES = [
   {
@@ -83,9 +88,45 @@ export const CASES = [
     defaultRuns: 3,
     targetMs: 5000,
   },
+  {
+    name: 'cdm_dina_10k',
+    tool: 'cdm',
+    size: 'cdm',
+    aliases: ['cdm', 'dina'],
+    path: 'tests/fixtures/sim_dina_10k/data.csv',
+    qPath: 'tests/fixtures/sim_dina_10k/Q.csv',
+    gzip: false,
+    options: { fileName: 'data.csv', qFileName: 'Q.csv', model: 'dina' },
+    defaultRuns: 5,
+    targetMs: 300,
+  },
+  {
+    name: 'cdm_gdina_10k',
+    tool: 'cdm',
+    size: 'cdm',
+    aliases: ['cdm', 'gdina'],
+    path: 'tests/fixtures/sim_dina_10k/data.csv',
+    qPath: 'tests/fixtures/sim_dina_10k/Q.csv',
+    gzip: false,
+    options: { fileName: 'data.csv', qFileName: 'Q.csv', model: 'gdina' },
+    defaultRuns: 5,
+    targetMs: 300,
+  },
+  {
+    name: 'cdm_gdina_frac20',
+    tool: 'cdm',
+    size: 'cdm',
+    aliases: ['cdm', 'frac20'],
+    path: 'tests/fixtures/frac20/data.csv',
+    qPath: 'tests/fixtures/frac20/Q.csv',
+    gzip: false,
+    options: { fileName: 'data.csv', qFileName: 'Q.csv', model: 'gdina' },
+    defaultRuns: 5,
+    targetMs: 1000,
+  },
 ];
 
-/** The engine function a case times: 'irt' (calibrate_irt) or 'score' (score_irt). */
+/** The engine function a case times: 'irt' (calibrate_irt), 'score' (score_irt) or 'cdm' (calibrate_cdm). */
 export const toolOf = (kase) => kase.tool ?? 'irt';
 
 /**
@@ -152,11 +193,14 @@ export function runsFor(kase, params) {
 }
 
 /**
- * The native CLI's arguments for a case: `irt FILE …` or `score FILE --params PARAMS …`, with
- * the case's options as flags.
+ * The native CLI's arguments for a case: `irt FILE …`, `score FILE --params PARAMS …` or
+ * `cdm FILE --q Q …` (the Q-matrix passed as `paramsFile`), with the case's options as flags.
  */
 export function cliArgs(kase, file, paramsFile) {
   const options = kase.options;
+  if (toolOf(kase) === 'cdm') {
+    return ['cdm', file, '--q', paramsFile, '--model', options.model, '--format', 'json'];
+  }
   if (toolOf(kase) === 'score') {
     return ['score', file, '--params', paramsFile, '--method', options.method, '--D', String(options.D), '--quadrature', String(options.quadrature), '--format', 'json'];
   }

@@ -98,14 +98,27 @@ export function linkForms(base, newForm, anchors, options = {}) {
 
 /**
  * Equating: links the new form (as linkForms) and equates its summed scores to the base form's
- * by IRT true-score equating (docs/json/equating.md).
+ * by IRT true-score and observed-score equating (docs/json/equating.md).
  * @param {Uint8Array|ArrayBuffer|string} base the base form's item-parameter file
  * @param {Uint8Array|ArrayBuffer|string} newForm the new form's item-parameter file
  * @param {Uint8Array|ArrayBuffer|string} anchors the anchor file (new_item, base_item)
- * @param {object} [options] see index.d.ts (LinkOptions)
+ * @param {object} [options] see index.d.ts (EquateOptions)
  */
 export function equateForms(base, newForm, anchors, options = {}) {
   return call(() => core.equate_forms(toBytes(base), toBytes(newForm), toBytes(anchors), JSON.stringify(options)));
+}
+
+/**
+ * CDM calibration (G-DINA, DINA, DINO) of a 0/1 response file with a Q-matrix by marginal
+ * maximum likelihood (docs/json/cdm.md). `onProgress` as for calibrateIrt.
+ * @param {Uint8Array|ArrayBuffer|string} responses
+ * @param {Uint8Array|ArrayBuffer|string} qMatrix
+ * @param {object} [options] see index.d.ts (CdmOptions)
+ * @param {(p: {iteration: number, change: number, loglik: number}) => boolean|void} [onProgress]
+ */
+export function calibrateCdm(responses, qMatrix, options = {}, onProgress) {
+  const callback = (iteration, change, loglik) => (onProgress ? onProgress({ iteration, change, loglik }) === true : false);
+  return call(() => core.calibrate_cdm(toBytes(responses), toBytes(qMatrix), JSON.stringify(options), callback));
 }
 
 /** The engine version, e.g. "0.1.0". */

@@ -517,3 +517,77 @@ export interface EquateOptions extends LinkOptions {
 
 /** Equating: links the new form and equates its summed scores by IRT true-score and observed-score equating. */
 export function equateForms(base: FileBytes, newForm: FileBytes, anchors: FileBytes, options?: EquateOptions): EquatingResult;
+
+/** calibrateCdm options (docs/json/cdm.md). */
+export interface CdmOptions {
+  fileName?: string;
+  qFileName?: string;
+  /** Default 'gdina'. */
+  model?: 'gdina' | 'dina' | 'dino';
+  /** Default 'saturated'. */
+  attributeDistribution?: 'saturated' | 'independent';
+  /** Largest change of any success probability or class proportion (default 1e-4). */
+  tol?: number;
+  /** Default 2000. */
+  maxIter?: number;
+  /** Default 3. */
+  starts?: number;
+  /** Default 123456. */
+  seed?: number;
+}
+
+export interface CdmItem {
+  item: string;
+  required: string[];
+  /** Success probability per reduced attribute pattern, e.g. pattern "10". */
+  groups: { pattern: string; prob: number; se: number | null }[];
+  guess: number;
+  slip: number;
+  guess_se: number | null;
+  slip_se: number | null;
+  idi: number;
+  delta: { param: string; value: number; se: number | null }[];
+  monotonicity_violations: string[];
+}
+
+export interface CdmCalibrationResult {
+  tool: 'cdm';
+  engine: EngineInfo;
+  model: 'gdina' | 'dina' | 'dino';
+  attribute_distribution: 'saturated' | 'independent';
+  n_persons: number;
+  n_items: number;
+  n_attributes: number;
+  n_classes: number;
+  attributes: string[];
+  loglik: number;
+  deviance: number;
+  npar: number;
+  npar_items: number;
+  npar_population: number;
+  aic: number;
+  bic: number;
+  caic: number;
+  aicc: number | null;
+  sabic: number;
+  converged: boolean;
+  stop_reason: 'converged' | 'iteration_limit' | 'cancelled';
+  iterations: number;
+  last_change: number;
+  tolerance: number;
+  starts: { loglik: number; iterations: number; converged: boolean }[];
+  best_start: number;
+  items: CdmItem[];
+  attribute_prevalence: { attribute: string; prevalence: number }[];
+  classes: { pattern: string; proportion: number }[];
+  se_method: string;
+  warnings: Warning[];
+}
+
+/** CDM calibration (G-DINA family) with a Q-matrix (docs/json/cdm.md). */
+export function calibrateCdm(
+  responses: FileBytes,
+  qMatrix: FileBytes,
+  options?: CdmOptions,
+  onProgress?: (progress: { iteration: number; change: number; loglik: number }) => boolean | void,
+): CdmCalibrationResult;

@@ -262,6 +262,7 @@ async function main() {
         } else {
           file = path.join(REPO_ROOT, kase.path);
         }
+        if (kase.qPath) paramsFile = path.join(REPO_ROOT, kase.qPath);
         err(`native ${kase.name}: ${opts.nativeRuns} run(s)`);
         nativeResults.set(kase.name, runNative(kase, file, paramsFile, opts.nativeRuns));
       }

@@ -3,8 +3,11 @@
 //! The CLI and the wasm façade both go through these functions, so they return the same JSON.
 //! Nothing here computes statistics; it reads files, checks options and delegates.
 
+use crate::cdm::{self, AttributeDistribution, CdmCalibration, CdmModel, CdmOptions};
 use crate::ctt::{self, ItemAnalysis, ItemAnalysisOptions, MissingHandling};
-use crate::data::{read_anchors, read_item_parameters, read_responses, Anchor, ParameterItem};
+use crate::data::{
+    read_anchors, read_item_parameters, read_qmatrix, read_responses, Anchor, ParameterItem,
+};
 use crate::em::{Control, Progress};
 use crate::equating::observed_score::{ObservedScoreOptions, Population};
 use crate::equating::{
@@ -740,6 +743,104 @@ pub fn conversion_table_csv(result: &Equating) -> String {
             t.equivalent.to_string(),
             o.equivalent.to_string(),
         ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// CDM calibration options as the JS API passes them (JSON, camelCase keys named after the CLI
+/// flags).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CdmRequest {
+    /// The response file's name (default `"data"`).
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// The Q-matrix file's name (default `"Q"`).
+    #[serde(default)]
+    pub q_file_name: Option<String>,
+    /// `"gdina"` (default), `"dina"` or `"dino"`.
+    #[serde(default)]
+    pub model: Option<CdmModel>,
+    /// `"saturated"` (default) or `"independent"`.
+    #[serde(default)]
+    pub attribute_distribution: Option<AttributeDistribution>,
+    /// Convergence tolerance (default 1e-4).
+    #[serde(default)]
+    pub tol: Option<f64>,
+    /// Iteration limit (default 2000).
+    #[serde(default)]
+    pub max_iter: Option<usize>,
+    /// Number of starts (default 3).
+    #[serde(default)]
+    pub starts: Option<usize>,
+    /// Seed of the random starts (default 123456).
+    #[serde(default)]
+    pub seed: Option<u64>,
+}
+
+impl CdmRequest {
+    /// The options this request asks for (checked when the calibration starts).
+    pub fn options(&self) -> CdmOptions {
+        let d = CdmOptions::default();
+        CdmOptions {
+            model: self.model.unwrap_or(d.model),
+            distribution: self.attribute_distribution.unwrap_or(d.distribution),
+            tolerance: self.tol.unwrap_or(d.tolerance),
+            max_iterations: self.max_iter.unwrap_or(d.max_iterations),
+            starts: self.starts.unwrap_or(d.starts),
+            seed: self.seed.unwrap_or(d.seed),
+            ..d
+        }
+    }
+}
+
+/// Reads a response file and a Q-matrix and calibrates a CDM; `observer` sees each EM iteration
+/// and may cancel.
+pub fn calibrate_cdm(
+    data: (&[u8], &str),
+    q: (&[u8], &str),
+    options: &CdmOptions,
+    observer: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<CdmCalibration> {
+    let responses = read_responses(data.0, data.1)?;
+    let qmatrix = read_qmatrix(q.0, q.1)?;
+    cdm::calibrate(&responses, &qmatrix, q.1, options, observer)
+}
+
+/// The JSON door of [`calibrate_cdm`] (what the wasm façade exports).
+pub fn calibrate_cdm_json(
+    bytes: &[u8],
+    q_bytes: &[u8],
+    options_json: &str,
+    observer: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<String> {
+    let req: CdmRequest = parse_request(options_json)?;
+    let file = req.file_name.as_deref().unwrap_or("data");
+    let q_file = req.q_file_name.as_deref().unwrap_or("Q");
+    Ok(to_json(&calibrate_cdm(
+        (bytes, file),
+        (q_bytes, q_file),
+        &req.options(),
+        observer,
+    )?))
+}
+
+/// The item parameters by attribute pattern as CSV: item, required (attributes joined with
+/// `;`), pattern, prob, se (empty when there is none).
+pub fn cdm_table_csv(result: &CdmCalibration) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["item", "required", "pattern", "prob", "se"]);
+    for it in &result.items {
+        let required = it.required.join(";");
+        for g in &it.groups {
+            let _ = w.write_record([
+                it.item.clone(),
+                required.clone(),
+                g.pattern.clone(),
+                g.prob.to_string(),
+                g.se.map(|v| v.to_string()).unwrap_or_default(),
+            ]);
+        }
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -350,3 +350,32 @@ fn mismatched_files_are_named() {
         "{e}"
     );
 }
+
+#[test]
+fn golden_file_matches_native() {
+    // The wasm tests (tests/wasm/shared.rs) compare the WebAssembly build's result with this file.
+    let json = pacer::tools::calibrate_cdm_json(
+        fixture("frac20/data.csv").as_bytes(),
+        fixture("frac20/Q.csv").as_bytes(),
+        r#"{"fileName": "data.csv", "qFileName": "Q.csv", "model": "dina", "starts": 1}"#,
+        &mut |_| Control::Continue,
+    )
+    .unwrap();
+    let path = format!(
+        "{}/tests/fixtures/golden/frac20_cdm_dina.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    if std::env::var("PACER_UPDATE_GOLDEN").is_ok() {
+        std::fs::write(&path, format!("{json}\n")).unwrap();
+    }
+    let mut golden: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
+    golden["engine"]["version"] = ours["engine"]["version"].clone();
+    assert_eq!(ours["iterations"], golden["iterations"]);
+    let (a, b) = (
+        ours["loglik"].as_f64().unwrap(),
+        golden["loglik"].as_f64().unwrap(),
+    );
+    assert!((a - b).abs() < 1e-8, "{a} {b}");
+}

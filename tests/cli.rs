@@ -459,3 +459,53 @@ fn equate_prints_the_conversion_table() {
     let obs = json["observed_score"]["rows"].as_array().unwrap();
     assert_eq!(obs.len(), 37);
 }
+
+#[test]
+fn cdm_json_csv_and_a_mismatched_q_matrix() {
+    let data = fixture("frac20/data.csv");
+    let q = fixture("frac20/Q.csv");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["cdm", data.to_str().unwrap(), "--q", q.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        pacer(&args)
+    };
+    let out = run(&["--model", "dina", "--starts", "1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["tool"], "cdm");
+    assert_eq!(json["model"], "dina");
+    assert_eq!(json["npar"], 295);
+    // GDINA 2.9.12: -4402.3030 (tests/fixtures/frac20/gdina_DINA_fit.json).
+    assert!(
+        json["loglik"].as_f64().unwrap() > -4402.32,
+        "{}",
+        json["loglik"]
+    );
+    let out = run(&["--model", "dina", "--starts", "1", "--format", "csv"]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "item,required,pattern,prob,se");
+    // 190 reduced patterns over the 20 items (as GDINA's catprob table).
+    assert_eq!(lines.len(), 191);
+    assert!(lines[1].starts_with("V1,A4;A6;A7,000,"), "{}", lines[1]);
+    // A Q-matrix missing an item of the response file.
+    let text = std::fs::read_to_string(&q).unwrap();
+    let short: Vec<&str> = text.lines().filter(|l| !l.starts_with("V20,")).collect();
+    let bad_q = temp_file("cdm_q_short.csv", &(short.join("\n") + "\n"));
+    let out = pacer(&[
+        "cdm",
+        data.to_str().unwrap(),
+        "--q",
+        bad_q.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("'V20'") && err.contains("cdm_q_short.csv"),
+        "{err}"
+    );
+}

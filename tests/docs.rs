@@ -107,3 +107,18 @@ fn linking_and_equating_json_fields_are_documented() {
         keys(&v["observed_score"])
     );
 }
+
+#[test]
+fn cdm_json_fields_are_documented() {
+    let json = pacer::tools::calibrate_cdm_json(
+        &fixture_bytes("frac20/data.csv"),
+        &fixture_bytes("frac20/Q.csv"),
+        r#"{"model": "dina", "starts": 1}"#,
+        &mut |_| pacer::em::Control::Continue,
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let doc = std::fs::read_to_string(fixture("../../docs/json/cdm.md")).unwrap();
+    assert_eq!(documented(&doc, "Top level"), keys(&v));
+    assert_eq!(documented(&doc, "`items[]`"), keys(&v["items"][0]));
+}

@@ -213,6 +213,41 @@ mod cli {
             #[arg(long, value_enum, default_value = "json")]
             format: Format,
         },
+        /// CDM Calibration: a model of the G-DINA family on 0/1 responses with a Q-matrix.
+        Cdm {
+            /// Response file (CSV or XLSX): a header of item names, one row per examinee, 0/1
+            /// scores, empty cells missing.
+            file: PathBuf,
+            /// Q-matrix (CSV or XLSX): item names in the first column, then one 0/1 column per
+            /// attribute.
+            #[arg(long)]
+            q: PathBuf,
+            /// The model.
+            #[arg(long, value_enum, default_value = "gdina")]
+            model: CdmModelArg,
+            /// Structure of the latent class proportions.
+            #[arg(long, value_enum, default_value = "saturated")]
+            attribute_distribution: CdmDistributionArg,
+            /// Convergence: largest change of any success probability or class proportion.
+            #[arg(long, default_value_t = 1e-4)]
+            tol: f64,
+            /// Iteration limit.
+            #[arg(long, default_value_t = 2000)]
+            max_iter: usize,
+            /// Number of starts (the first fixed, the others random from the seed).
+            #[arg(long, default_value_t = 3)]
+            starts: usize,
+            /// Seed of the random starts.
+            #[arg(long, default_value_t = 123_456)]
+            seed: u64,
+            /// Print each EM iteration on stderr.
+            #[arg(long)]
+            progress: bool,
+            /// Output: the full result as JSON, or the success probabilities by attribute
+            /// pattern as CSV (item, required, pattern, prob, se).
+            #[arg(long, value_enum, default_value = "json")]
+            format: Format,
+        },
         /// Equating: linking constants A and B (θ_base = A·θ_new + B) placing a new form's item
         /// parameters on a base scale through common items, with drift diagnostics.
         Link {
@@ -312,6 +347,19 @@ mod cli {
             };
             Ok((files, request))
         }
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum CdmModelArg {
+        Gdina,
+        Dina,
+        Dino,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum CdmDistributionArg {
+        Saturated,
+        Independent,
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -493,6 +541,60 @@ mod cli {
                 Ok(match format {
                     Format::Json => tools::to_json(&result),
                     Format::Csv => tools::scoring_table_csv(&result),
+                })
+            }),
+            Command::Cdm {
+                file,
+                q,
+                model,
+                attribute_distribution,
+                tol,
+                max_iter,
+                starts,
+                seed,
+                progress,
+                format,
+            } => read(&file).and_then(|bytes| {
+                let q_bytes = read(&q)?;
+                let request = tools::CdmRequest {
+                    model: Some(match model {
+                        CdmModelArg::Gdina => pacer::cdm::CdmModel::Gdina,
+                        CdmModelArg::Dina => pacer::cdm::CdmModel::Dina,
+                        CdmModelArg::Dino => pacer::cdm::CdmModel::Dino,
+                    }),
+                    attribute_distribution: Some(match attribute_distribution {
+                        CdmDistributionArg::Saturated => {
+                            pacer::cdm::AttributeDistribution::Saturated
+                        }
+                        CdmDistributionArg::Independent => {
+                            pacer::cdm::AttributeDistribution::Independent
+                        }
+                    }),
+                    tol: Some(tol),
+                    max_iter: Some(max_iter),
+                    starts: Some(starts),
+                    seed: Some(seed),
+                    ..Default::default()
+                };
+                let mut observer = |p: &Progress| {
+                    if progress {
+                        eprintln!(
+                            "iteration {:4}  change {:.3e}  loglik {:.6}",
+                            p.iteration, p.change, p.loglik
+                        );
+                    }
+                    Control::Continue
+                };
+                let result = tools::calibrate_cdm(
+                    (&bytes, &file.display().to_string()),
+                    (&q_bytes, &q.display().to_string()),
+                    &request.options(),
+                    &mut observer,
+                )
+                .map_err(|e| e.to_string())?;
+                Ok(match format {
+                    Format::Json => tools::to_json(&result),
+                    Format::Csv => tools::cdm_table_csv(&result),
                 })
             }),
             Command::Link { link, format } => link.load().and_then(|([b, n, a], request)| {

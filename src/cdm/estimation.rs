@@ -9,12 +9,13 @@ use super::patterns::group_of_classes;
 use super::{AttributeDistribution, CdmModel};
 use crate::data::MISSING;
 use crate::em::EmProblem;
-use crate::vecmath;
-use faer::linalg::matmul::matmul;
-use faer::{Accum, Mat, Par};
+use crate::parallel::BLOCK;
+use crate::vecmath::{self, padded};
 
 /// The model, the data and the current parameters.
 pub struct CdmEm<'a> {
+    /// Distinct response patterns, pattern-major, `MISSING` for missing.
+    pub codes: &'a [u8],
     /// Examinees per distinct response pattern.
     pub counts: &'a [f64],
     /// Items.
@@ -41,25 +42,24 @@ pub struct CdmEm<'a> {
     pub pi: Vec<f64>,
     /// Expected examinees per class (last E-step).
     pub class_n: Vec<f64>,
-    /// Correct answers, items × patterns (1 where the pattern answers the item correctly).
-    pub correct: Mat<f64>,
-    /// Answered items, items × patterns; `None` when nothing is missing.
-    pub answered: Option<Mat<f64>>,
-    /// Expected examinees answering item j in class c (items × classes; with missing data only).
-    item_n: Mat<f64>,
-    /// Expected correct answers to item j in class c (items × classes).
-    item_r: Mat<f64>,
+    /// Per pattern, its items answered correctly (item indices) followed by its missing items
+    /// (as `J + j`): `lists[starts[p]..starts[p + 1]]`, the correct ones up to `mids[p]`.
+    lists: Vec<u32>,
+    starts: Vec<u32>,
+    mids: Vec<u32>,
+    /// Classes padded to a multiple of the vector width (the padding has proportion 0).
+    pub stride: usize,
+    /// Expected correct answers to item j in class c at `j·S + c`, then the expected examinees
+    /// of class c *not* answering item j at `(J + j)·S + c` (last E-step).
+    acc: Vec<f64>,
 }
-
-/// Patterns per block of the E-step (bounds the memory of the classes × patterns posteriors).
-const PATTERN_BLOCK: usize = 2048;
 
 impl<'a> CdmEm<'a> {
     /// A problem on the distinct patterns `codes` (pattern-major, `MISSING` for missing) with
     /// their `counts`, the items' `required` attributes and starting values `probs`, `pi`.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        codes: &[u8],
+        codes: &'a [u8],
         counts: &'a [f64],
         n_items: usize,
         classes: &'a [u32],
@@ -78,14 +78,24 @@ impl<'a> CdmEm<'a> {
             .collect();
         let n_groups = required.iter().map(|r| 1usize << r.len()).collect();
         let np = counts.len();
-        let has_missing = codes.contains(&MISSING);
-        let correct = Mat::from_fn(n_items, np, |j, p| f64::from(codes[p * n_items + j] == 1));
-        let answered = has_missing.then(|| {
-            Mat::from_fn(n_items, np, |j, p| {
-                f64::from(codes[p * n_items + j] != MISSING)
-            })
-        });
+        let mut lists = Vec::new();
+        let mut starts = Vec::with_capacity(np + 1);
+        let mut mids = Vec::with_capacity(np);
+        for p in 0..np {
+            starts.push(lists.len() as u32);
+            let row = &codes[p * n_items..(p + 1) * n_items];
+            lists.extend((0..n_items as u32).filter(|&j| row[j as usize] == 1));
+            mids.push(lists.len() as u32);
+            lists.extend(
+                (0..n_items as u32)
+                    .filter(|&j| row[j as usize] == MISSING)
+                    .map(|j| n_items as u32 + j),
+            );
+        }
+        starts.push(lists.len() as u32);
+        let stride = padded(n_classes);
         CdmEm {
+            codes,
             counts,
             n_items,
             n_classes,
@@ -99,111 +109,109 @@ impl<'a> CdmEm<'a> {
             probs,
             pi,
             class_n: vec![0.0; n_classes],
-            correct,
-            answered,
-            item_n: Mat::zeros(n_items, n_classes),
-            item_r: Mat::zeros(n_items, n_classes),
+            lists,
+            starts,
+            mids,
+            stride,
+            acc: vec![0.0; 2 * n_items * stride],
         }
     }
 
-    /// Log-likelihood tables of the current parameters: `D = log P − log(1 − P)` and
-    /// `log(1 − P)` per class and item (classes × items), and `Σ_j log(1 − P_jc)` per class.
-    fn log_tables(&self) -> (Mat<f64>, Mat<f64>, Vec<f64>) {
-        let c = self.n_classes;
-        let mut d = Mat::<f64>::zeros(c, self.n_items);
-        let mut l0 = Mat::<f64>::zeros(c, self.n_items);
-        let mut base = vec![0.0; c];
-        for j in 0..self.n_items {
+    /// The E-step's tables at the current parameters: `D = log P − log(1 − P)` in rows
+    /// 0..J and `log(1 − P)` in rows J..2J (classes along a row, padded to the stride), and the
+    /// base row `log π_c + Σ_j log(1 − P_jc)`, so that a pattern's log joint probability with
+    /// each class is `base + Σ_{j correct} D_j − Σ_{j missing} log(1 − P_j)`.
+    pub fn tables(&self) -> Tables {
+        let (s, c, nj) = (self.stride, self.n_classes, self.n_items);
+        let mut rows = vec![0.0; 2 * nj * s];
+        let mut base = vec![-700.0; s];
+        for (t, b) in base.iter_mut().enumerate().take(c) {
+            *b = self.pi[t].max(1e-300).ln();
+        }
+        for j in 0..nj {
             let lp: Vec<f64> = self.probs[j].iter().map(|p| p.ln()).collect();
             let lq: Vec<f64> = self.probs[j].iter().map(|p| (1.0 - p).ln()).collect();
             for (t, &g) in self.group[j].iter().enumerate() {
-                d[(t, j)] = lp[g as usize] - lq[g as usize];
-                l0[(t, j)] = lq[g as usize];
+                rows[j * s + t] = lp[g as usize] - lq[g as usize];
+                rows[(nj + j) * s + t] = lq[g as usize];
                 base[t] += lq[g as usize];
             }
         }
-        (d, l0, base)
+        Tables { rows, base }
     }
 
-    /// The posteriors over the classes of patterns `start..end` (classes × patterns, one
-    /// column per pattern) and their log-likelihood `Σ_p n_p log Σ_c π_c P(x_p | c)`. The
-    /// classes' log-likelihoods are one matrix product: `Dᵀ X` (+ `Σ_j log(1 − P)` without
-    /// missing data, `+ L0ᵀ A` with it; X the correct answers, A the answered items).
-    pub fn block_posteriors(
-        &self,
-        tables: &(Mat<f64>, Mat<f64>, Vec<f64>),
-        start: usize,
-        end: usize,
-    ) -> (Mat<f64>, f64) {
-        let (d, l0, base) = tables;
-        let c = self.n_classes;
-        let b = end - start;
-        let mut post = Mat::<f64>::zeros(c, b);
-        matmul(
-            post.as_mut(),
-            Accum::Replace,
-            d.as_ref(),
-            self.correct.as_ref().subcols(start, b),
-            1.0,
-            Par::Seq,
+    /// Pattern p's posterior over the classes into `out` (the stride's length; the padding gets
+    /// ~0), normalised to sum 1; returns `log Σ_c π_c P(x_p | c)`.
+    #[inline(always)]
+    pub fn posterior(&self, tables: &Tables, p: usize, out: &mut [f64]) -> f64 {
+        let (a, m, b) = (
+            self.starts[p] as usize,
+            self.mids[p] as usize,
+            self.starts[p + 1] as usize,
         );
-        let log_pi: Vec<f64> = self.pi.iter().map(|p| p.max(1e-300).ln()).collect();
-        let offset: Vec<f64> = match &self.answered {
-            Some(a) => {
-                matmul(
-                    post.as_mut(),
-                    Accum::Add,
-                    l0.as_ref(),
-                    a.as_ref().subcols(start, b),
-                    1.0,
-                    Par::Seq,
-                );
-                log_pi
-            }
-            None => log_pi.iter().zip(base).map(|(a, b)| a + b).collect(),
+        vecmath::sum_rows(
+            out,
+            &tables.base,
+            &tables.rows,
+            self.stride,
+            &self.lists[a..m],
+            &self.lists[m..b],
+        );
+        let max = vecmath::max(out);
+        vecmath::exp_shifted(out, max);
+        let sum = vecmath::sum(out);
+        vecmath::scale(out, 1.0 / sum);
+        max + sum.ln()
+    }
+
+    /// The E-step's sums over patterns `range`: the log-likelihood, the expected class counts
+    /// and the accumulators (see `acc`).
+    #[inline(always)]
+    fn accumulate(&self, tables: &Tables, range: std::ops::Range<usize>) -> Partial {
+        let s = self.stride;
+        let mut part = Partial {
+            loglik: 0.0,
+            class_n: vec![0.0; s],
+            acc: vec![0.0; 2 * self.n_items * s],
         };
-        let mut loglik = 0.0;
-        for p in 0..b {
-            let col = post
-                .col_mut(p)
-                .try_as_col_major_mut()
-                .expect("contiguous column")
-                .as_slice_mut();
-            vecmath::add_in_place(col, &offset);
-            let max = vecmath::max(col);
-            vecmath::exp_shifted(col, max);
-            let sum = vecmath::sum(col);
-            vecmath::scale(col, 1.0 / sum);
-            loglik += self.counts[start + p] * (max + sum.ln());
+        let mut w = vec![0.0; s];
+        for p in range {
+            let n = self.counts[p];
+            part.loglik += n * self.posterior(tables, p, &mut w);
+            vecmath::scale(&mut w, n);
+            vecmath::add_in_place(&mut part.class_n, &w);
+            let (a, b) = (self.starts[p] as usize, self.starts[p + 1] as usize);
+            vecmath::add_to_rows(&mut part.acc, s, 0, &self.lists[a..b], &[], &w);
         }
-        (post, loglik)
+        part
     }
 
-    /// The pattern blocks of the E-step.
-    pub fn blocks(&self) -> Vec<(usize, usize)> {
-        let np = self.counts.len();
-        (0..np.div_ceil(PATTERN_BLOCK))
-            .map(|i| (i * PATTERN_BLOCK, ((i + 1) * PATTERN_BLOCK).min(np)))
-            .collect()
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn accumulate_avx2(&self, tables: &Tables, range: std::ops::Range<usize>) -> Partial {
+        self.accumulate(tables, range)
     }
 
-    /// The log-likelihood tables of the current parameters (for [`Self::block_posteriors`]).
-    pub fn tables(&self) -> (Mat<f64>, Mat<f64>, Vec<f64>) {
-        self.log_tables()
+    /// [`Self::accumulate`] in the best instruction set the processor has, out of line (see
+    /// [`BLOCK`]).
+    #[inline(never)]
+    fn accumulate_block(&self, tables: &Tables, range: std::ops::Range<usize>) -> Partial {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, checked just above.
+            return unsafe { self.accumulate_avx2(tables, range) };
+        }
+        self.accumulate(tables, range)
     }
 
     /// Expected examinees and correct answers per reduced group of item j: `(N_jl, R_jl)`.
     pub fn group_counts(&self, j: usize) -> (Vec<f64>, Vec<f64>) {
         let mut n = vec![0.0; self.n_groups[j]];
         let mut r = vec![0.0; self.n_groups[j]];
+        let (s, nj) = (self.stride, self.n_items);
         for (t, &g) in self.group[j].iter().enumerate() {
-            let nt = if self.answered.is_some() {
-                self.item_n[(j, t)]
-            } else {
-                self.class_n[t]
-            };
-            n[g as usize] += nt;
-            r[g as usize] += self.item_r[(j, t)];
+            n[g as usize] += self.class_n[t] - self.acc[(nj + j) * s + t];
+            r[g as usize] += self.acc[j * s + t];
         }
         (n, r)
     }
@@ -273,6 +281,19 @@ impl<'a> CdmEm<'a> {
     }
 }
 
+/// The E-step's tables (see [`CdmEm::tables`]).
+pub struct Tables {
+    rows: Vec<f64>,
+    base: Vec<f64>,
+}
+
+/// One block's share of the E-step's sums.
+struct Partial {
+    loglik: f64,
+    class_n: Vec<f64>,
+    acc: Vec<f64>,
+}
+
 /// Class proportions of independent attributes with mastery proportions `marg`.
 pub fn independent(classes: &[u32], marg: &[f64]) -> Vec<f64> {
     classes
@@ -288,60 +309,21 @@ pub fn independent(classes: &[u32], marg: &[f64]) -> Vec<f64> {
 
 impl EmProblem for CdmEm<'_> {
     fn e_step(&mut self) -> f64 {
-        let tables = self.log_tables();
-        let blocks = self.blocks();
-        // Per block: class counts, correct answers and answered items per item and class, and
-        // the log-likelihood; summed in block order, so any number of threads gives the same
+        let tables = self.tables();
+        let np = self.counts.len();
+        // Blocks of patterns, summed in block order: any number of threads gives the same
         // numbers.
-        let parts = crate::parallel::map_indices(blocks.len(), |i| {
-            let (start, end) = blocks[i];
-            let (mut post, loglik) = self.block_posteriors(&tables, start, end);
-            for p in 0..end - start {
-                let n = self.counts[start + p];
-                post.col_mut(p).iter_mut().for_each(|v| *v *= n);
-            }
-            let class_n: Vec<f64> = (0..self.n_classes)
-                .map(|c| post.row(c).iter().sum())
-                .collect();
-            let mut r = Mat::<f64>::zeros(self.n_items, self.n_classes);
-            let x = self.correct.as_ref().subcols(start, end - start);
-            matmul(
-                r.as_mut(),
-                Accum::Replace,
-                x,
-                post.transpose(),
-                1.0,
-                Par::Seq,
-            );
-            let n_items = self.answered.as_ref().map(|a| {
-                let mut m = Mat::<f64>::zeros(self.n_items, self.n_classes);
-                let a = a.as_ref().subcols(start, end - start);
-                matmul(
-                    m.as_mut(),
-                    Accum::Replace,
-                    a,
-                    post.transpose(),
-                    1.0,
-                    Par::Seq,
-                );
-                m
-            });
-            (class_n, r, n_items, loglik)
+        let parts = crate::parallel::map_indices(np.div_ceil(BLOCK), |i| {
+            self.accumulate_block(&tables, i * BLOCK..((i + 1) * BLOCK).min(np))
         });
         self.class_n.iter_mut().for_each(|v| *v = 0.0);
-        self.item_r.fill(0.0);
-        self.item_n.fill(0.0);
+        self.acc.iter_mut().for_each(|v| *v = 0.0);
         let mut loglik = 0.0;
-        for (class_n, r, n_items, ll) in parts {
-            self.class_n
-                .iter_mut()
-                .zip(&class_n)
-                .for_each(|(a, b)| *a += b);
-            self.item_r += &r;
-            if let Some(m) = n_items {
-                self.item_n += &m;
-            }
-            loglik += ll;
+        for part in parts {
+            let c = self.n_classes;
+            vecmath::add_in_place(&mut self.class_n, &part.class_n[..c]);
+            vecmath::add_in_place(&mut self.acc, &part.acc);
+            loglik += part.loglik;
         }
         loglik
     }

@@ -100,7 +100,7 @@ impl Default for CdmOptions {
             max_iterations: 2000,
             starts: 3,
             seed: 123_456,
-            screen_iterations: 25,
+            screen_iterations: 10,
             bounds: (1e-4, 0.9999),
         }
     }
@@ -700,45 +700,7 @@ fn estimation_se(problem: &CdmEm<'_>, warnings: &mut Vec<Warning>) -> Option<Vec
         })
         .collect();
     let m: usize = free.iter().map(|f| f.len()).sum();
-    let mut info = vec![0.0; m * m];
-    let mut grad = vec![0.0; m];
-    let mut group_mass = Vec::new();
-    let tables = problem.tables();
-    for (start, end) in problem.blocks() {
-        let (post, _) = problem.block_posteriors(&tables, start, end);
-        for b in 0..end - start {
-            let p = start + b;
-            let count = problem.counts[p];
-            grad.iter_mut().for_each(|v| *v = 0.0);
-            let row: Vec<f64> = post.col(b).iter().copied().collect();
-            for j in 0..nj {
-                let answered = problem.answered.as_ref().is_none_or(|a| a[(j, p)] == 1.0);
-                if !answered {
-                    continue;
-                }
-                let x = problem.correct[(j, p)];
-                group_mass.clear();
-                group_mass.resize(problem.n_groups[j], 0.0);
-                for (t, &g) in problem.group[j].iter().enumerate() {
-                    group_mass[g as usize] += row[t];
-                }
-                for (f, groups) in free[j].iter().enumerate() {
-                    let pf = problem.probs[j][groups[0]];
-                    let mass: f64 = groups.iter().map(|&l| group_mass[l]).sum();
-                    grad[offsets[j] + f] = mass * (x - pf) / (pf * (1.0 - pf));
-                }
-            }
-            for a in 0..m {
-                if grad[a] == 0.0 {
-                    continue;
-                }
-                let ga = count * grad[a];
-                for b2 in 0..m {
-                    info[a * m + b2] += ga * grad[b2];
-                }
-            }
-        }
-    }
+    let info = opg_information(problem, &free, &offsets, m);
     let inverse = crate::math::spd_inverse(&info, m);
     let Some(cov) = inverse else {
         warnings.push(Warning {
@@ -779,6 +741,100 @@ fn estimation_se(problem: &CdmEm<'_>, warnings: &mut Vec<Warning>) -> Option<Vec
             })
             .collect(),
     )
+}
+
+/// Patterns per rank update of the information matrix.
+const RANK: usize = 4;
+
+/// The lower triangle of `Σ_p n_p g_p g_pᵀ` (row-major, m × m), `g_p` the gradient of pattern
+/// p's log-likelihood with respect to the free success probabilities (see [`estimation_se`]).
+/// Patterns are taken [`RANK`] at a time, so each row of the matrix is updated once per group.
+fn opg_information(
+    problem: &CdmEm<'_>,
+    free: &[Vec<Vec<usize>>],
+    offsets: &[usize],
+    m: usize,
+) -> Vec<f64> {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2, checked just above.
+        return unsafe { opg_information_avx2(problem, free, offsets, m) };
+    }
+    opg_information_generic(problem, free, offsets, m)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn opg_information_avx2(
+    problem: &CdmEm<'_>,
+    free: &[Vec<Vec<usize>>],
+    offsets: &[usize],
+    m: usize,
+) -> Vec<f64> {
+    opg_information_generic(problem, free, offsets, m)
+}
+
+#[inline(always)]
+fn opg_information_generic(
+    problem: &CdmEm<'_>,
+    free: &[Vec<Vec<usize>>],
+    offsets: &[usize],
+    m: usize,
+) -> Vec<f64> {
+    let nj = problem.n_items;
+    let mut info = vec![0.0; m * m];
+    let mut grads = vec![0.0; RANK * m];
+    let mut weights = [0.0; RANK];
+    let mut filled = 0;
+    let mut group_mass = Vec::new();
+    let tables = problem.tables();
+    let mut post = vec![0.0; problem.stride];
+    let np = problem.counts.len();
+    for p in 0..np {
+        problem.posterior(&tables, p, &mut post);
+        let grad = &mut grads[filled * m..(filled + 1) * m];
+        grad.iter_mut().for_each(|v| *v = 0.0);
+        for j in 0..nj {
+            let x = problem.codes[p * nj + j];
+            if x == MISSING {
+                continue;
+            }
+            group_mass.clear();
+            group_mass.resize(problem.n_groups[j], 0.0);
+            for (t, &g) in problem.group[j].iter().enumerate() {
+                group_mass[g as usize] += post[t];
+            }
+            for (f, groups) in free[j].iter().enumerate() {
+                let pf = problem.probs[j][groups[0]];
+                let mass: f64 = groups.iter().map(|&l| group_mass[l]).sum();
+                grad[offsets[j] + f] = mass * (f64::from(x) - pf) / (pf * (1.0 - pf));
+            }
+        }
+        weights[filled] = problem.counts[p];
+        filled += 1;
+        if filled == RANK || p + 1 == np {
+            // Unused slots (at the end) have weight 0.
+            weights[filled..].iter_mut().for_each(|w| *w = 0.0);
+            grads[filled * m..].iter_mut().for_each(|v| *v = 0.0);
+            let (g0, rest) = grads.split_at(m);
+            let (g1, rest) = rest.split_at(m);
+            let (g2, g3) = rest.split_at(m);
+            for a in 0..m {
+                let c = [
+                    weights[0] * g0[a],
+                    weights[1] * g1[a],
+                    weights[2] * g2[a],
+                    weights[3] * g3[a],
+                ];
+                let row = &mut info[a * m..a * m + a + 1];
+                for (b, v) in row.iter_mut().enumerate() {
+                    *v += c[0] * g0[b] + c[1] * g1[b] + c[2] * g2[b] + c[3] * g3[b];
+                }
+            }
+            filled = 0;
+        }
+    }
+    info
 }
 
 /// Delta coefficients on the identity link with their standard errors. G-DINA: the Möbius

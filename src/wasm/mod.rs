@@ -34,23 +34,7 @@ pub fn calibrate_irt(
     options_json: &str,
     on_progress: &js_sys::Function,
 ) -> Result<String, JsValue> {
-    use crate::em::Control;
-    let mut observer = |p: &crate::em::Progress| {
-        let stop = on_progress
-            .call3(
-                &JsValue::NULL,
-                &JsValue::from_f64(p.iteration as f64),
-                &JsValue::from_f64(p.change),
-                &JsValue::from_f64(p.loglik),
-            )
-            .map(|v| v.is_truthy())
-            .unwrap_or(false);
-        if stop {
-            Control::Cancel
-        } else {
-            Control::Continue
-        }
-    };
+    let mut observer = js_observer(on_progress);
     tools::calibrate_irt_json(bytes, options_json, &mut observer).map_err(throw)
 }
 
@@ -76,7 +60,8 @@ pub fn link_forms(
 }
 
 /// Equating: links the new form (as [`link_forms`]) and equates its summed scores to the base
-/// form's (IRT true-score equating); the same inputs and options (docs/json/equating.md).
+/// form's (IRT true-score and observed-score equating); the same inputs, and the options of
+/// observed-score equating besides (docs/json/equating.md).
 #[wasm_bindgen]
 pub fn equate_forms(
     base: &[u8],
@@ -85,4 +70,42 @@ pub fn equate_forms(
     options_json: &str,
 ) -> Result<String, JsValue> {
     tools::equate_forms_json(base, new, anchors, options_json).map_err(throw)
+}
+
+/// CDM Calibration: `bytes` of a CSV or XLSX file of 0/1 responses and `q` of a Q-matrix file;
+/// `options_json` such as `{"fileName": "data.csv", "qFileName": "Q.csv", "model": "dina"}`
+/// (docs/json/cdm.md); `on_progress(iteration, change, loglik)` as for [`calibrate_irt`].
+#[wasm_bindgen]
+pub fn calibrate_cdm(
+    bytes: &[u8],
+    q: &[u8],
+    options_json: &str,
+    on_progress: &js_sys::Function,
+) -> Result<String, JsValue> {
+    let mut observer = js_observer(on_progress);
+    tools::calibrate_cdm_json(bytes, q, options_json, &mut observer).map_err(throw)
+}
+
+/// An EM observer that calls `on_progress(iteration, change, loglik)` and stops when it returns
+/// a truthy value.
+fn js_observer(
+    on_progress: &js_sys::Function,
+) -> impl FnMut(&crate::em::Progress) -> crate::em::Control + '_ {
+    use crate::em::Control;
+    move |p: &crate::em::Progress| {
+        let stop = on_progress
+            .call3(
+                &JsValue::NULL,
+                &JsValue::from_f64(p.iteration as f64),
+                &JsValue::from_f64(p.change),
+                &JsValue::from_f64(p.loglik),
+            )
+            .map(|v| v.is_truthy())
+            .unwrap_or(false);
+        if stop {
+            Control::Cancel
+        } else {
+            Control::Continue
+        }
+    }
 }

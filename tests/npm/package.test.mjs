@@ -185,3 +185,34 @@ test('linkForms on KB04 gives plink\'s Stocking-Lord constants, and names a wron
   // Observed-score options are refused by linkForms.
   assert.match(r.optionError ?? '', /pop1Mean/);
 });
+
+test('calibrateCdm on fraction subtraction reaches GDINA\'s DINA log-likelihood, and names a bad Q-matrix', () => {
+  const dir = path.join(root, 'tests/fixtures/frac20');
+  const out = runInConsumer(`
+    import { readFileSync } from 'node:fs';
+    import { calibrateCdm, init, PacerError } from 'pacer-psychometrics';
+    await init();
+    const data = readFileSync(${JSON.stringify(dir)} + '/data.csv');
+    const q = readFileSync(${JSON.stringify(dir)} + '/Q.csv', 'utf8');
+    let calls = 0;
+    const r = calibrateCdm(data, q, { model: 'dina', starts: 1, fileName: 'data.csv', qFileName: 'Q.csv' }, () => { calls++; });
+    let error = null;
+    try {
+      calibrateCdm(data, q.replace('V1,0,0,0,1,0,1,1,0', 'V1,0,0,0,1,0,1,2,0'), { qFileName: 'Q.csv' });
+    } catch (e) {
+      error = { isPacer: e instanceof PacerError, code: e.code, file: e.file, row: e.row, column: e.column };
+    }
+    console.log(JSON.stringify({ tool: r.tool, loglik: r.loglik, npar: r.npar, items: r.items.length, calls, error }));
+  `);
+  const r = JSON.parse(out);
+  assert.equal(r.tool, 'cdm');
+  // GDINA 2.9.12: logLik -4402.3030 with 295 parameters (tests/fixtures/frac20/gdina_DINA_fit.json).
+  assert.ok(r.loglik > -4402.32, `loglik ${r.loglik}`);
+  assert.equal(r.npar, 295);
+  assert.equal(r.items, 20);
+  assert.ok(r.calls > 0, 'progress reported');
+  assert.ok(r.error?.isPacer, JSON.stringify(r.error));
+  assert.equal(r.error.file, 'Q.csv');
+  assert.equal(r.error.row, 2);
+  assert.equal(r.error.column, 'A7');
+});

@@ -121,3 +121,20 @@ fn linking_matches_plink_in_wasm() {
         "{row}"
     );
 }
+
+#[wasm_bindgen_test]
+fn cdm_dina_equals_native() {
+    let json = pacer::wasm::calibrate_cdm(
+        include_bytes!("../fixtures/frac20/data.csv"),
+        include_bytes!("../fixtures/frac20/Q.csv"),
+        r#"{"fileName": "data.csv", "qFileName": "Q.csv", "model": "dina", "starts": 1}"#,
+        &js_sys::Function::new_no_args("return false"),
+    )
+    .expect("calibration");
+    let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let golden = golden(
+        include_str!("../fixtures/golden/frac20_cdm_dina.json"),
+        &ours,
+    );
+    json_close_tol(&ours, &golden, "frac20 DINA", 1e-9);
+}
