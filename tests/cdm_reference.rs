@@ -142,12 +142,148 @@ fn frac20_dina_and_dino_reach_gdinas_likelihood() {
     }
 }
 
+/// GDINA's estimates of `name` on frac20: per item (in `items` order) the success probability of
+/// each reduced pattern in GDINA's order, and the class proportions in GDINA's order.
+fn gdina_parameters(
+    name: &str,
+    items: &[String],
+    required: &[Vec<usize>],
+    k: usize,
+) -> (Vec<Vec<f64>>, Vec<f64>) {
+    use pacer::cdm::patterns::{attribute_patterns, pattern_label};
+    let catprob = table(&format!("frac20/gdina_{name}_catprob.csv"));
+    let probs = items
+        .iter()
+        .enumerate()
+        .map(|(j, item)| {
+            let kj = required[j].len();
+            attribute_patterns(kj)
+                .into_iter()
+                .map(|m| {
+                    let label = format!("P({})", pattern_label(m, kj));
+                    catprob
+                        .iter()
+                        .find(|r| &r["item"] == item && r["latent_group"] == label)
+                        .unwrap()["prob"]
+                        .parse()
+                        .unwrap()
+                })
+                .collect()
+        })
+        .collect();
+    let class_probs = table(&format!("frac20/gdina_{name}_class_probs.csv"));
+    let pi = attribute_patterns(k)
+        .iter()
+        .map(|&m| {
+            let label = format!("p{}", pattern_label(m, k));
+            class_probs.iter().find(|r| r["pattern"] == label).unwrap()["prob"]
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    (probs, pi)
+}
+
+#[test]
+fn person_profiles_from_gdinas_parameters_match_gdina() {
+    // GDINA's personparm (EAP, MAP, MLE, mastery probabilities) for the first 20 examinees,
+    // computed from GDINA's own estimates, so the comparison checks the classification alone.
+    let data = read_responses(fixture("frac20/data.csv").as_bytes(), "data.csv").unwrap();
+    let q = read_qmatrix(fixture("frac20/Q.csv").as_bytes(), "Q.csv").unwrap();
+    let patterns = pacer::irt::patterns::Patterns::new(&data);
+    let k = q.n_attributes();
+    let classes = pacer::cdm::patterns::attribute_patterns(k);
+    let required: Vec<Vec<usize>> = (0..q.items.len()).map(|j| q.required(j)).collect();
+    for name in ["DINA", "DINO", "GDINA"] {
+        let (probs, pi) = gdina_parameters(name, data.items(), &required, k);
+        let profiles =
+            pacer::cdm::profile::classify(&patterns, &classes, k, &required, &probs, &pi);
+        let flat = vec![1.0 / classes.len() as f64; classes.len()];
+        // Pattern p's posterior over the classes under the class proportions `prior`.
+        let posterior = |prior: &Vec<f64>, p: usize| -> Vec<f64> {
+            let em = pacer::cdm::estimation::CdmEm::new(
+                &patterns.codes,
+                &patterns.counts,
+                data.n_items(),
+                &classes,
+                k,
+                &required,
+                CdmModel::Gdina,
+                Default::default(),
+                (1e-4, 0.9999),
+                probs.clone(),
+                prior.clone(),
+            );
+            let mut out = vec![0.0; em.stride];
+            em.posterior(&em.tables(), p, &mut out);
+            out
+        };
+        let mut tied = 0;
+        let mut worst: f64 = 0.0;
+        for row in table(&format!("frac20/gdina_{name}_persons_first20.csv")) {
+            let person: usize = row["person"].parse().unwrap();
+            let ours = &profiles[person - 1];
+            assert_eq!(ours.row, person);
+            let vector = |prefix: &str| -> Vec<u8> {
+                (1..=k)
+                    .map(|a| row[&format!("{prefix}_A{a}")].parse().unwrap())
+                    .collect()
+            };
+            assert_eq!(ours.eap, vector("EAP"), "{name} person {person} EAP");
+            assert_eq!(
+                ours.map_ties,
+                row["MAP_multimodes"] == "TRUE",
+                "{name} person {person} MAP ties"
+            );
+            assert_eq!(
+                ours.mle_ties,
+                row["MLE_multimodes"] == "TRUE",
+                "{name} person {person} MLE ties"
+            );
+            // Among classes of equal posterior (or likelihood) GDINA and pacer may report
+            // different ones; both must then be maxima.
+            let pattern = patterns.person_pattern[person - 1] as usize;
+            for (which, ours_v, ties, prior) in [
+                ("MAP", &ours.map, ours.map_ties, &pi),
+                ("MLE", &ours.mle, ours.mle_ties, &flat),
+            ] {
+                let theirs = vector(which);
+                if ties {
+                    let post = posterior(prior, pattern);
+                    let at = |v: &[u8]| {
+                        post[classes
+                            .iter()
+                            .position(|&m| (0..k).all(|a| (m >> a & 1) as u8 == v[a]))
+                            .unwrap()]
+                    };
+                    assert!(
+                        (at(ours_v) - at(&theirs)).abs() <= 1e-12 * at(ours_v),
+                        "{name} person {person} {which}"
+                    );
+                    tied += 1;
+                } else {
+                    assert_eq!(ours_v, &theirs, "{name} person {person} {which}");
+                }
+            }
+            for a in 1..=k {
+                let theirs: f64 = row[&format!("mp_A{a}")].parse().unwrap();
+                worst = worst.max((ours.mastery[a - 1] - theirs).abs());
+            }
+        }
+        // GDINA's person parameters come from the posteriors of its last E-step, one M-step
+        // before the estimates it reports (as its log-likelihood does, above), where EM still moves
+        // them by up to a few thousandths (DINO): within 5e-3.
+        assert!(worst < 5e-3, "{name}: mastery probabilities {worst}");
+        eprintln!("frac20 {name}: profiles of persons 1-20 as GDINA's ({tied} MAP/MLE ties, equally likely); mastery probabilities within {worst:.1e}");
+    }
+}
+
 #[test]
 fn gdinas_estimates_give_gdinas_likelihood_under_pacers_model() {
     // The same likelihood: GDINA's DINA and DINO parameters, plugged into pacer's E-step, give
     // GDINA's log-likelihood; so pacer's higher value is a better point of the same function.
     use pacer::cdm::estimation::CdmEm;
-    use pacer::cdm::patterns::{attribute_patterns, pattern_label};
+    use pacer::cdm::patterns::attribute_patterns;
     use pacer::em::EmProblem;
     let data = read_responses(fixture("frac20/data.csv").as_bytes(), "data.csv").unwrap();
     let q = read_qmatrix(fixture("frac20/Q.csv").as_bytes(), "Q.csv").unwrap();
@@ -160,37 +296,7 @@ fn gdinas_estimates_give_gdinas_likelihood_under_pacers_model() {
         (CdmModel::Dino, "DINO"),
         (CdmModel::Gdina, "GDINA"),
     ] {
-        let catprob = table(&format!("frac20/gdina_{name}_catprob.csv"));
-        let probs: Vec<Vec<f64>> = data
-            .items()
-            .iter()
-            .enumerate()
-            .map(|(j, item)| {
-                let kj = required[j].len();
-                attribute_patterns(kj)
-                    .into_iter()
-                    .map(|m| {
-                        let label = format!("P({})", pattern_label(m, kj));
-                        catprob
-                            .iter()
-                            .find(|r| &r["item"] == item && r["latent_group"] == label)
-                            .unwrap()["prob"]
-                            .parse()
-                            .unwrap()
-                    })
-                    .collect()
-            })
-            .collect();
-        let class_probs = table(&format!("frac20/gdina_{name}_class_probs.csv"));
-        let pi: Vec<f64> = classes
-            .iter()
-            .map(|&m| {
-                let label = format!("p{}", pattern_label(m, k));
-                class_probs.iter().find(|r| r["pattern"] == label).unwrap()["prob"]
-                    .parse()
-                    .unwrap()
-            })
-            .collect();
+        let (probs, pi) = gdina_parameters(name, data.items(), &required, k);
         let mut em = CdmEm::new(
             &patterns.codes,
             &patterns.counts,

@@ -12,6 +12,7 @@
 
 pub mod estimation;
 pub mod patterns;
+pub mod profile;
 
 use crate::data::{QMatrix, ResponseMatrix, MISSING};
 use crate::em::{run_em, Acceleration, Control, EmOptions, Progress, StopReason};
