@@ -485,3 +485,54 @@ fn golden_file_matches_native() {
     );
     assert!((a - b).abs() < 1e-8, "{a} {b}");
 }
+
+#[test]
+fn independent_attributes_give_product_class_proportions() {
+    use pacer::cdm::AttributeDistribution;
+    let saturated = fit(
+        "sim_dina_10k",
+        &CdmOptions {
+            model: CdmModel::Dina,
+            starts: 1,
+            ..Default::default()
+        },
+    );
+    let r = fit(
+        "sim_dina_10k",
+        &CdmOptions {
+            model: CdmModel::Dina,
+            starts: 1,
+            distribution: AttributeDistribution::Independent,
+            ..Default::default()
+        },
+    );
+    assert!(r.converged);
+    assert_eq!(r.npar_population, 5);
+    assert_eq!(r.npar, 60 + 5);
+    // The simulated attributes are correlated (0.5): the saturated structure fits better.
+    assert!(
+        r.loglik < saturated.loglik - 100.0,
+        "{} vs {}",
+        r.loglik,
+        saturated.loglik
+    );
+    for class in &r.classes {
+        let product: f64 = class
+            .pattern
+            .chars()
+            .zip(&r.attribute_prevalence)
+            .map(|(ch, p)| {
+                if ch == '1' {
+                    p.prevalence
+                } else {
+                    1.0 - p.prevalence
+                }
+            })
+            .product();
+        assert!(
+            (class.proportion - product).abs() < 1e-12,
+            "{}",
+            class.pattern
+        );
+    }
+}
