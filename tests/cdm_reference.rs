@@ -536,3 +536,38 @@ fn independent_attributes_give_product_class_proportions() {
         );
     }
 }
+
+#[test]
+fn more_than_twelve_attributes_are_refused_with_the_reason() {
+    let k = 13;
+    let header: Vec<String> = (1..=k).map(|j| format!("V{j}")).collect();
+    let row: Vec<&str> = (0..k).map(|j| if j % 2 == 0 { "1" } else { "0" }).collect();
+    let responses = format!(
+        "{}\n{}\n{}\n",
+        header.join(","),
+        row.join(","),
+        row.join(",")
+    );
+    let mut q = format!(
+        "item,{}\n",
+        (1..=k)
+            .map(|a| format!("A{a}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    for j in 0..k {
+        let cells: Vec<&str> = (0..k).map(|a| if a == j { "1" } else { "0" }).collect();
+        q.push_str(&format!("V{},{}\n", j + 1, cells.join(",")));
+    }
+    let data = read_responses(responses.as_bytes(), "resp.csv").unwrap();
+    let q = read_qmatrix(q.as_bytes(), "q.csv").unwrap();
+    let e = calibrate(&data, &q, "q.csv", &CdmOptions::default(), &mut |_| {
+        Control::Continue
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("13 attributes") && e.contains("8192") && e.contains("at most 12"),
+        "{e}"
+    );
+}
