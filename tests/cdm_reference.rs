@@ -571,3 +571,69 @@ fn more_than_twelve_attributes_are_refused_with_the_reason() {
         "{e}"
     );
 }
+
+#[test]
+fn ten_attributes_run() {
+    // K = 10 (1,024 classes): 12 items, the first ten requiring one attribute each.
+    let k = 10;
+    let j_items = 12;
+    let mut q = format!(
+        "item,{}\n",
+        (1..=k)
+            .map(|a| format!("A{a}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    for j in 0..j_items {
+        let cells: Vec<&str> = (0..k)
+            .map(|a| {
+                if a == j % k || (j >= k && a == (j + 3) % k) {
+                    "1"
+                } else {
+                    "0"
+                }
+            })
+            .collect();
+        q.push_str(&format!("V{},{}\n", j + 1, cells.join(",")));
+    }
+    let mut responses = (1..=j_items)
+        .map(|j| format!("V{j}"))
+        .collect::<Vec<_>>()
+        .join(",")
+        + "\n";
+    let mut state: u64 = 12345;
+    for _ in 0..400 {
+        let row: Vec<&str> = (0..j_items)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                if state >> 63 == 1 {
+                    "1"
+                } else {
+                    "0"
+                }
+            })
+            .collect();
+        responses.push_str(&(row.join(",") + "\n"));
+    }
+    let data = read_responses(responses.as_bytes(), "resp.csv").unwrap();
+    let q = read_qmatrix(q.as_bytes(), "q.csv").unwrap();
+    let r = calibrate(
+        &data,
+        &q,
+        "q.csv",
+        &CdmOptions {
+            model: CdmModel::Dina,
+            max_iterations: 50,
+            ..Default::default()
+        },
+        &mut |_| Control::Continue,
+    )
+    .unwrap();
+    assert_eq!(r.n_classes, 1024);
+    assert_eq!(r.classes.len(), 1024);
+    assert!(r.loglik.is_finite());
+    let total: f64 = r.classes.iter().map(|c| c.proportion).sum();
+    assert!((total - 1.0).abs() < 1e-9);
+}
