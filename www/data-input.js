@@ -182,19 +182,7 @@ export function createDataInput({
   });
 
   // Drag and drop onto the drop zone.
-  dropZone.addEventListener('dragover', (event) => {
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-    dropZone.classList.add('is-dragover');
-  });
-  dropZone.addEventListener('dragleave', (event) => {
-    if (!dropZone.contains(event.relatedTarget)) dropZone.classList.remove('is-dragover');
-  });
-  dropZone.addEventListener('drop', (event) => {
-    event.preventDefault();
-    dropZone.classList.remove('is-dragover');
-    const files = event.dataTransfer?.files;
-    if (!files?.length) return;
+  acceptDrops(dropZone, (files) => {
     if (files.length > 1) {
       showError('Please drop a single file.');
       return;
@@ -249,6 +237,27 @@ async function fetchBytes(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`the server answered ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * Makes `zone` a drop target for files: highlighted (.is-dragover) while files are dragged over
+ * it, and `onFiles(files)` called with the dropped FileList (never empty).
+ */
+export function acceptDrops(zone, onFiles) {
+  zone.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    zone.classList.add('is-dragover');
+  });
+  zone.addEventListener('dragleave', (event) => {
+    if (!zone.contains(event.relatedTarget)) zone.classList.remove('is-dragover');
+  });
+  zone.addEventListener('drop', (event) => {
+    event.preventDefault();
+    zone.classList.remove('is-dragover');
+    const files = event.dataTransfer?.files;
+    if (files?.length) onFiles(files);
+  });
 }
 
 export function formatSize(bytes) {

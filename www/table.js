@@ -21,7 +21,7 @@
 // usable by keyboard); the header carries aria-sort. Clicking cycles
 // ascending -> descending. Missing values (null) always sort last.
 
-import { h } from './format.js';
+import { DASH, fmt, fmtInt, h, isNumber } from './format.js';
 
 let tableCount = 0;
 
@@ -200,3 +200,26 @@ export function createTable({
     },
   };
 }
+
+/**
+ * A numeric column: `digits` decimals shown (or `format(v)`), an em dash for missing values,
+ * the full value in the cell's data-value (for copying and the tests).
+ */
+export function numberColumn(key, label, description, { digits = 3, value = (row) => row[key], format = (v) => fmt(v, digits), cellClass } = {}) {
+  return {
+    key,
+    label,
+    description,
+    numeric: true,
+    value,
+    cellClass,
+    render: (row, cell) => {
+      const v = value(row);
+      cell.append(isNumber(v) ? format(v) : DASH);
+      if (isNumber(v)) cell.dataset.value = String(v);
+    },
+  };
+}
+
+/** A column of whole numbers with thousands separators. */
+export const intColumn = (key, label, description) => ({ key, label, description, numeric: true, render: (row, cell) => cell.append(fmtInt(row[key])) });

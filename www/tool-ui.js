@@ -122,6 +122,24 @@ export function textInput(inputId, value, { inputmode = 'decimal', size = 8, des
   });
 }
 
+/** A labelled field: the `input` with its visible label. */
+export function labelledField(inputId, label, input) {
+  return h('div', { class: 'field' }, h('label', { for: inputId, class: 'field__label' }, label), input);
+}
+
+/** The (hidden until filled) error paragraphs `<id>-error` of the controls `ids`. */
+export function fieldErrors(...ids) {
+  return ids.map((inputId) => h('p', { class: 'field__error', id: `${inputId}-error`, hidden: true }));
+}
+
+/**
+ * A visually hidden help paragraph `<id>-help` naming what the control holds, for controls
+ * whose visible help is shared with others (referred to through aria-describedby).
+ */
+export function hiddenHelp(inputId, text) {
+  return h('p', { class: 'help visually-hidden', id: `${inputId}-help` }, text);
+}
+
 /** Marks the control `inputId` in `root` invalid and shows `message` in its `<id>-error` paragraph. */
 export function fieldError(root, inputId, message) {
   root.querySelector(`#${inputId}`)?.setAttribute('aria-invalid', 'true');

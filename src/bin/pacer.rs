@@ -349,6 +349,19 @@ mod cli {
         }
     }
 
+    /// The EM observer of the calibrations: prints each iteration on stderr when `progress`.
+    fn print_progress(progress: bool) -> impl FnMut(&Progress) -> Control {
+        move |p: &Progress| {
+            if progress {
+                eprintln!(
+                    "iteration {:4}  change {:.3e}  loglik {:.6}",
+                    p.iteration, p.change, p.loglik
+                );
+            }
+            Control::Continue
+        }
+    }
+
     #[derive(Clone, Copy, ValueEnum)]
     enum CdmModelArg {
         Gdina,
@@ -467,15 +480,7 @@ mod cli {
                     m2_max_items: Some(m2_max_items),
                 };
                 let name = file.display().to_string();
-                let mut observer = |p: &Progress| {
-                    if progress {
-                        eprintln!(
-                            "iteration {:4}  change {:.3e}  loglik {:.6}",
-                            p.iteration, p.change, p.loglik
-                        );
-                    }
-                    Control::Continue
-                };
+                let mut observer = print_progress(progress);
                 let result = tools::calibrate_irt(&bytes, &name, &request.options(), &mut observer)
                     .map_err(|e| e.to_string())?;
                 Ok(match format {
@@ -576,15 +581,7 @@ mod cli {
                     seed: Some(seed),
                     ..Default::default()
                 };
-                let mut observer = |p: &Progress| {
-                    if progress {
-                        eprintln!(
-                            "iteration {:4}  change {:.3e}  loglik {:.6}",
-                            p.iteration, p.change, p.loglik
-                        );
-                    }
-                    Control::Continue
-                };
+                let mut observer = print_progress(progress);
                 let result = tools::calibrate_cdm(
                     (&bytes, &file.display().to_string()),
                     (&q_bytes, &q.display().to_string()),

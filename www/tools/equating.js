@@ -16,10 +16,10 @@
 
 import { equateForms } from '../engine.js';
 import { DASH, fmt, fmtInt, fmtSci, fmtShort, h, isNumber } from '../format.js';
-import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS } from '../table.js';
+import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS, numberColumn } from '../table.js';
 import { chartFigure, chartsAvailable, renderItemCurves, renderLines } from '../charts.js';
 import { baseName, csvField, downloadCsv, downloadJson } from '../download.js';
-import { formatSize } from '../data-input.js';
+import { acceptDrops, formatSize } from '../data-input.js';
 import {
   choice,
   clearFieldErrors,
@@ -33,6 +33,9 @@ import {
   textInput,
   toolSection,
   warningsPanel,
+  fieldErrors as errors,
+  hiddenHelp,
+  labelledField as labelled,
 } from '../tool-ui.js';
 
 export const id = 'equating';
@@ -226,11 +229,8 @@ function filesPanel() {
 function optionsPanel() {
   const short = (inputId, value, size = 6) => textInput(inputId, value, { size });
   const whole = (inputId, value) => textInput(inputId, value, { inputmode: 'numeric', size: 4 });
-  const labelled = (inputId, label, input) => h('div', { class: 'field' }, h('label', { for: inputId, class: 'field__label' }, label), input);
-  const errors = (...ids) => ids.map((inputId) => h('p', { class: 'field__error', id: `${inputId}-error`, hidden: true }));
-  // Each input's own `<id>-help` is a visually hidden name of what it holds; the visible
-  // help of a group is the first input's.
-  const hiddenHelp = (inputId, text) => h('p', { class: 'help visually-hidden', id: `${inputId}-help` }, text);
+  // Each input's own `<id>-help` (hiddenHelp) is a visually hidden name of what it holds; the
+  // visible help of a group is the first input's.
   return h(
     'div',
     { class: 'panel', id: 'eq-options-panel', role: 'group', 'aria-labelledby': 'eq-options-title' },
@@ -668,19 +668,7 @@ export function mount(container) {
       input.value = ''; // choosing the same file again (after fixing it) fires `change`
       if (file) loadFile(key, file);
     });
-    drop.addEventListener('dragover', (event) => {
-      event.preventDefault();
-      event.dataTransfer.dropEffect = 'copy';
-      drop.classList.add('is-dragover');
-    });
-    drop.addEventListener('dragleave', (event) => {
-      if (!drop.contains(event.relatedTarget)) drop.classList.remove('is-dragover');
-    });
-    drop.addEventListener('drop', (event) => {
-      event.preventDefault();
-      drop.classList.remove('is-dragover');
-      const dropped = event.dataTransfer?.files;
-      if (!dropped?.length) return;
+    acceptDrops(drop, (dropped) => {
       if (dropped.length > 1) showError($(`#eq-${key}-error`), `Please drop a single file: the ${fileLabel(key).noun}.`);
       else loadFile(key, dropped[0]);
     });
@@ -797,23 +785,6 @@ function summarySection(result) {
       'The constants place the new form on the base scale: \u03B8 base = A \u00B7 \u03B8 new + B. A new-form item on the base scale has slope a / A and locations A \u00B7 b + B; c and u are unchanged.',
     ),
   );
-}
-
-/** A numeric cell: `digits` decimals shown, the full value in data-value (for copying and the tests). */
-function numberColumn(key, label, description, { digits = 3, value = (row) => row[key], format = (v) => fmt(v, digits), cellClass } = {}) {
-  return {
-    key,
-    label,
-    description,
-    numeric: true,
-    value,
-    cellClass,
-    render: (row, cell) => {
-      const v = value(row);
-      cell.append(isNumber(v) ? format(v) : DASH);
-      if (isNumber(v)) cell.dataset.value = String(v);
-    },
-  };
 }
 
 function methodsSection(result) {

@@ -15,10 +15,10 @@
 
 import { analyzeItems, scoreIrt } from '../engine.js';
 import { DASH, fmt, fmtInt, fmtShort, h, isNumber } from '../format.js';
-import { createTable } from '../table.js';
+import { createTable, intColumn, numberColumn } from '../table.js';
 import { chartFigure, chartsAvailable, renderHistogram, renderItemCurves } from '../charts.js';
 import { baseName, downloadCsv, downloadJson, toCsv } from '../download.js';
-import { createDataInput, formatSize, responseFileHelp } from '../data-input.js';
+import { acceptDrops, createDataInput, formatSize, responseFileHelp } from '../data-input.js';
 import {
   choice,
   clearFieldErrors,
@@ -32,6 +32,9 @@ import {
   textInput,
   toolSection,
   warningsPanel,
+  fieldErrors as errors,
+  hiddenHelp,
+  labelledField as labelled,
 } from '../tool-ui.js';
 import { latestCalibration, onCalibration } from '../handoff.js';
 
@@ -198,11 +201,8 @@ function paramsPanel() {
 
 function optionsPanel() {
   const short = (inputId, value = '', size = 6) => textInput(inputId, value, { size });
-  const labelled = (inputId, label, input) => h('div', { class: 'field' }, h('label', { for: inputId, class: 'field__label' }, label), input);
-  const errors = (...ids) => ids.map((inputId) => h('p', { class: 'field__error', id: `${inputId}-error`, hidden: true }));
   // Help paragraphs that several inputs share are referred to through describedBy; each
-  // input's own `<id>-help` is a visually hidden name of what it holds.
-  const hiddenHelp = (inputId, text) => h('p', { class: 'help visually-hidden', id: `${inputId}-help` }, text);
+  // input's own `<id>-help` (hiddenHelp) is a visually hidden name of what it holds.
   return h(
     'div',
     { class: 'panel', id: 'scoring-options-panel', role: 'group', 'aria-labelledby': 'scoring-options-title' },
@@ -673,19 +673,7 @@ export function mount(container) {
     paramsInput.value = ''; // choosing the same file again (after fixing it) fires `change`
     if (file) loadParamsFile(file);
   });
-  paramsDrop.addEventListener('dragover', (event) => {
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'copy';
-    paramsDrop.classList.add('is-dragover');
-  });
-  paramsDrop.addEventListener('dragleave', (event) => {
-    if (!paramsDrop.contains(event.relatedTarget)) paramsDrop.classList.remove('is-dragover');
-  });
-  paramsDrop.addEventListener('drop', (event) => {
-    event.preventDefault();
-    paramsDrop.classList.remove('is-dragover');
-    const files = event.dataTransfer?.files;
-    if (!files?.length) return;
+  acceptDrops(paramsDrop, (files) => {
     if (files.length > 1) showError(paramsError, 'Please drop a single parameter file.');
     else loadParamsFile(files[0]);
   });
@@ -973,23 +961,6 @@ function drawCharts(results, result) {
 
 // ----------------------------------------------------------------- tables
 
-/** A numeric cell: `digits` decimals shown, the full value in data-value (for copying and the tests). */
-function numberColumn(key, label, description, { digits = 3, value = (row) => row[key] } = {}) {
-  return {
-    key,
-    label,
-    description,
-    numeric: true,
-    value,
-    render: (row, cell) => {
-      const v = value(row);
-      cell.append(fmt(v, digits));
-      if (isNumber(v)) cell.dataset.value = String(v);
-    },
-  };
-}
-
-const intColumn = (key, label, description) => ({ key, label, description, numeric: true, render: (row, cell) => cell.append(fmtInt(row[key])) });
 
 function conversionSection(result) {
   const { hasScale } = layoutOf(result);
