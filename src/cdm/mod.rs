@@ -425,7 +425,6 @@ pub fn calibrate(
     let classes = attribute_patterns(k);
     let c = classes.len();
     let patterns = Patterns::new(data);
-    let n = data.n_persons();
     let j_items = data.n_items();
 
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(options.seed);
@@ -511,7 +510,7 @@ pub fn calibrate(
     }
     let (loglik, best_start, problem, report) = best.expect("at least one start");
     Ok(results(
-        data, q, &required, options, problem, loglik, best_start, starts, report, n,
+        data, q, &required, options, problem, loglik, best_start, starts, report,
     ))
 }
 
@@ -527,9 +526,9 @@ fn results(
     best_start: usize,
     starts: Vec<StartReport>,
     report: crate::em::EmReport,
-    n: usize,
 ) -> CdmCalibration {
     let k = q.n_attributes();
+    let n = data.n_persons();
     let classes = problem.classes;
     let mut warnings = Vec::new();
     if !report.converged {

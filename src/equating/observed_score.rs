@@ -221,19 +221,12 @@ pub struct ObservedScoreEquating {
     pub note: String,
 }
 
-/// Summed-score distributions of `items` in the two populations: `Σ_q w_q f(x | θ_q)`.
-fn distributions(items: &[PolyItem], theta: &[f64], w1: &[f64], w2: &[f64]) -> Vec<[f64; 2]> {
-    let q = theta.len();
+/// Summed-score likelihoods `f(x | θ_q)` of `items` at every point, `f[x·q + t]` (the
+/// generalised Lord-Wingersky recursion).
+fn score_likelihoods(items: &[PolyItem], theta: &[f64]) -> Vec<f64> {
     let refs: Vec<&PolyItem> = items.iter().collect();
     let tables = category_tables(&refs, theta);
-    let f = lord_wingersky_nodes(tables.iter().map(|t| t.as_slice()), q);
-    f.chunks(q)
-        .map(|fx| {
-            let d1 = fx.iter().zip(w1).map(|(a, b)| a * b).sum();
-            let d2 = fx.iter().zip(w2).map(|(a, b)| a * b).sum();
-            [d1, d2]
-        })
-        .collect()
+    lord_wingersky_nodes(tables.iter().map(|t| t.as_slice()), theta.len())
 }
 
 /// Cumulative sums.
@@ -272,29 +265,30 @@ pub fn observed_score_equating(
     options.check()?;
     let (theta, w1, w2) = options.grid();
     let s = options.synthetic_weight;
-    let table = |items: &[PolyItem]| -> Vec<ScoreProbability> {
-        distributions(items, &theta, &w1, &w2)
-            .into_iter()
+    let q = theta.len();
+    // Each form's distribution in both populations, `Σ_q w_q f(x | θ_q)`, and its synthetic mix.
+    let table = |lw: &[f64]| -> Vec<ScoreProbability> {
+        lw.chunks(q)
             .enumerate()
-            .map(|(x, [p1, p2])| ScoreProbability {
-                score: x as u32,
-                pop1: p1,
-                pop2: p2,
-                synthetic: s * p1 + (1.0 - s) * p2,
+            .map(|(x, fx)| {
+                let p1: f64 = fx.iter().zip(&w1).map(|(a, b)| a * b).sum();
+                let p2: f64 = fx.iter().zip(&w2).map(|(a, b)| a * b).sum();
+                ScoreProbability {
+                    score: x as u32,
+                    pop1: p1,
+                    pop2: p2,
+                    synthetic: s * p1 + (1.0 - s) * p2,
+                }
             })
             .collect()
     };
-    let new_distribution = table(new);
-    let base_distribution = table(base);
+    // The new form's likelihoods also give θ's posterior per score in population 1.
+    let lw = score_likelihoods(new, &theta);
+    let new_distribution = table(&lw);
+    let base_distribution = table(&score_likelihoods(base, &theta));
     let f: Vec<f64> = new_distribution.iter().map(|d| d.synthetic).collect();
     let g: Vec<f64> = base_distribution.iter().map(|d| d.synthetic).collect();
     let (big_f, big_g) = (cumulative(&f), cumulative(&g));
-
-    // θ posterior per new-form score in population 1.
-    let q = theta.len();
-    let refs: Vec<&PolyItem> = new.iter().collect();
-    let tables = category_tables(&refs, &theta);
-    let lw = lord_wingersky_nodes(tables.iter().map(|t| t.as_slice()), q);
 
     let rows: Vec<ObservedScoreRow> = (0..f.len())
         .map(|x| {
