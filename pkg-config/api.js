@@ -109,7 +109,7 @@ export function equateForms(base, newForm, anchors, options = {}) {
 }
 
 /**
- * CDM calibration (G-DINA, DINA, DINO) of a 0/1 response file with a Q-matrix by marginal
+ * CDM calibration (G-DINA, DINA, DINO, A-CDM, LLM, R-RUM) of a 0/1 response file with a Q-matrix by marginal
  * maximum likelihood (docs/json/cdm.md). `onProgress` as for calibrateIrt.
  * @param {Uint8Array|ArrayBuffer|string} responses
  * @param {Uint8Array|ArrayBuffer|string} qMatrix
@@ -119,6 +119,20 @@ export function equateForms(base, newForm, anchors, options = {}) {
 export function calibrateCdm(responses, qMatrix, options = {}, onProgress) {
   const callback = (iteration, change, loglik) => (onProgress ? onProgress({ iteration, change, loglik }) === true : false);
   return call(() => core.calibrate_cdm(toBytes(responses), toBytes(qMatrix), JSON.stringify(options), callback));
+}
+
+/**
+ * Skill Profiler: the examinees' attribute profiles (EAP, MAP, MLE, mastery probabilities) and
+ * the classification's accuracy and consistency, from a calibrated CDM (docs/json/profile.md).
+ * @param {Uint8Array|ArrayBuffer|string} responses 0/1 responses (optional `id` column)
+ * @param {Uint8Array|ArrayBuffer|string} qMatrix the Q-matrix
+ * @param {Uint8Array|ArrayBuffer|string} params item parameters: item, pattern, prob
+ * @param {object} [options] see index.d.ts (ProfileOptions); `classes`: a class-proportion file
+ */
+export function profileSkills(responses, qMatrix, params, options = {}) {
+  const { classes, ...rest } = options;
+  const classBytes = classes === undefined || classes === null ? new Uint8Array(0) : toBytes(classes);
+  return call(() => core.profile_skills(toBytes(responses), toBytes(qMatrix), toBytes(params), classBytes, JSON.stringify(rest)));
 }
 
 /** The engine version, e.g. "0.1.0". */

@@ -518,12 +518,19 @@ export interface EquateOptions extends LinkOptions {
 /** Equating: links the new form and equates its summed scores by IRT true-score and observed-score equating. */
 export function equateForms(base: FileBytes, newForm: FileBytes, anchors: FileBytes, options?: EquateOptions): EquatingResult;
 
+/** The models of the G-DINA family. */
+export type CdmModel = 'gdina' | 'dina' | 'dino' | 'acdm' | 'llm' | 'rrum';
+/** Link functions (the scale of the delta coefficients). */
+export type CdmLink = 'identity' | 'logit' | 'log';
+
 /** calibrateCdm options (docs/json/cdm.md). */
 export interface CdmOptions {
   fileName?: string;
   qFileName?: string;
   /** Default 'gdina'. */
-  model?: 'gdina' | 'dina' | 'dino';
+  model?: CdmModel;
+  /** Scale of G-DINA's, DINA's and DINO's delta coefficients (default 'identity'); the additive models use their own link. */
+  link?: CdmLink;
   /** Default 'saturated'. */
   attributeDistribution?: 'saturated' | 'independent';
   /** Largest change of any success probability or class proportion (default 1e-4). */
@@ -553,8 +560,9 @@ export interface CdmItem {
 export interface CdmCalibrationResult {
   tool: 'cdm';
   engine: EngineInfo;
-  model: 'gdina' | 'dina' | 'dino';
+  model: CdmModel;
   attribute_distribution: 'saturated' | 'independent';
+  link: CdmLink;
   n_persons: number;
   n_items: number;
   n_attributes: number;
@@ -591,3 +599,56 @@ export function calibrateCdm(
   options?: CdmOptions,
   onProgress?: (progress: { iteration: number; change: number; loglik: number }) => boolean | void,
 ): CdmCalibrationResult;
+
+/** profileSkills options (docs/json/profile.md). */
+export interface ProfileOptions {
+  fileName?: string;
+  qFileName?: string;
+  paramsFileName?: string;
+  classesFileName?: string;
+  /** A class-proportion file (pattern, proportion); without it every class is equally likely. */
+  classes?: FileBytes;
+}
+
+export interface PersonProfile {
+  row: number;
+  id: string | null;
+  /** P(attribute mastered | responses), per attribute. */
+  mastery: number[];
+  /** Profiles as digits, attribute 1 first. */
+  eap: string;
+  map: string;
+  map_posterior: number;
+  map_ties: boolean;
+  mle: string;
+  mle_ties: boolean;
+}
+
+export interface SkillProfilesResult {
+  tool: 'profile';
+  engine: EngineInfo;
+  n_persons: number;
+  n_items: number;
+  n_attributes: number;
+  n_classes: number;
+  attributes: string[];
+  prior: 'file' | 'uniform';
+  persons: PersonProfile[];
+  attribute_prevalence: { attribute: string; prevalence: number; mean_mastery: number; eap_share: number }[];
+  classification: {
+    method: string;
+    pattern_accuracy: number;
+    pattern_consistency: number;
+    attributes: { attribute: string; accuracy: number; consistency: number }[];
+    patterns: { pattern: string; proportion: number; accuracy: number | null }[];
+  };
+  warnings: Warning[];
+}
+
+/** Skill Profiler: attribute profiles and classification accuracy from a calibrated CDM (docs/json/profile.md). */
+export function profileSkills(
+  responses: FileBytes,
+  qMatrix: FileBytes,
+  params: FileBytes,
+  options?: ProfileOptions,
+): SkillProfilesResult;

@@ -5,7 +5,8 @@
 //! SQUAREM acceleration (Varadhan & Roland, 2008, scheme S3) when asked, reports progress to an
 //! observer after each iteration, stops when the observer asks to cancel, and returns why it
 //! stopped with the last change and the log-likelihood trace. Convergence is the largest absolute
-//! change of any parameter between two iterations falling below the tolerance.
+//! change of any parameter (or of the quantities the problem monitors) between two iterations
+//! falling below the tolerance.
 
 use serde::Serialize;
 
@@ -20,6 +21,11 @@ pub trait EmProblem {
     /// Sets the free parameters (an extrapolated point); returns false if it is not admissible,
     /// in which case the problem keeps its previous parameters.
     fn set_parameters(&mut self, params: &[f64]) -> bool;
+    /// The quantities whose largest change decides convergence (by default the free
+    /// parameters; a model estimated on another scale may monitor its natural quantities).
+    fn monitored(&self) -> Vec<f64> {
+        self.parameters()
+    }
 }
 
 /// Acceleration of the EM iterations.
@@ -114,16 +120,25 @@ pub fn run_em(
     while iterations < options.max_iterations {
         // One plain EM step: E at the current parameters (its log-likelihood is traced), then M.
         let before = problem.parameters();
+        let watched = problem.monitored();
         trace.push(problem.e_step());
         problem.m_step();
         iterations += 1;
         let p1 = problem.parameters();
-        change = max_abs_diff(&before, &p1);
+        let watched1 = problem.monitored();
+        change = max_abs_diff(&watched, &watched1);
         if options.acceleration == Acceleration::Squarem
             && change >= options.tolerance
             && iterations + 2 <= options.max_iterations
         {
-            change = squarem_cycle(problem, &before, &p1, &mut trace, &mut iterations);
+            change = squarem_cycle(
+                problem,
+                &before,
+                &p1,
+                &watched1,
+                &mut trace,
+                &mut iterations,
+            );
         }
         let progress = Progress {
             iteration: iterations,
@@ -154,11 +169,13 @@ pub fn run_em(
 /// The rest of a SQUAREM cycle after the first EM step `p0 → p1`: a second EM step `p1 → p2`,
 /// the extrapolation `p0 − 2αr + α²v` (r = p1 − p0, v = p2 − p1 − r, α = min(−‖r‖/‖v‖, −1)) and a
 /// stabilising EM step from it, kept only if the log-likelihood at the extrapolated point is not
-/// below the one at p1. Returns the largest parameter change of the last EM step taken.
+/// below the one at p1. Returns the largest change of the monitored quantities (`watched1` at
+/// p1) in the last EM step taken.
 fn squarem_cycle(
     problem: &mut dyn EmProblem,
     p0: &[f64],
     p1: &[f64],
+    watched1: &[f64],
     trace: &mut Vec<f64>,
     iterations: &mut usize,
 ) -> f64 {
@@ -167,7 +184,7 @@ fn squarem_cycle(
     problem.m_step();
     *iterations += 1;
     let p2 = problem.parameters();
-    let plain_change = max_abs_diff(p1, &p2);
+    let plain_change = max_abs_diff(watched1, &problem.monitored());
     let r: Vec<f64> = p1.iter().zip(p0).map(|(a, b)| a - b).collect();
     let v: Vec<f64> = p2
         .iter()
@@ -196,10 +213,11 @@ fn squarem_cycle(
         problem.set_parameters(&p2);
         return plain_change;
     }
+    let watched_x = problem.monitored();
     trace.push(ll_x);
     problem.m_step();
     *iterations += 1;
-    max_abs_diff(&x, &problem.parameters())
+    max_abs_diff(&watched_x, &problem.monitored())
 }
 
 #[cfg(test)]

@@ -3,10 +3,12 @@
 //! The CLI and the wasm façade both go through these functions, so they return the same JSON.
 //! Nothing here computes statistics; it reads files, checks options and delegates.
 
+use crate::cdm::profile::SkillProfiles;
 use crate::cdm::{self, AttributeDistribution, CdmCalibration, CdmModel, CdmOptions};
 use crate::ctt::{self, ItemAnalysis, ItemAnalysisOptions, MissingHandling};
 use crate::data::{
-    read_anchors, read_item_parameters, read_qmatrix, read_responses, Anchor, ParameterItem,
+    read_anchors, read_cdm_item_parameters, read_class_proportions, read_item_parameters,
+    read_qmatrix, read_responses, Anchor, ParameterItem,
 };
 use crate::em::{Control, Progress};
 use crate::equating::observed_score::{ObservedScoreOptions, Population};
@@ -758,9 +760,13 @@ pub struct CdmRequest {
     /// The Q-matrix file's name (default `"Q"`).
     #[serde(default)]
     pub q_file_name: Option<String>,
-    /// `"gdina"` (default), `"dina"` or `"dino"`.
+    /// `"gdina"` (default), `"dina"`, `"dino"`, `"acdm"`, `"llm"` or `"rrum"`.
     #[serde(default)]
     pub model: Option<CdmModel>,
+    /// Scale of G-DINA's, DINA's and DINO's delta coefficients: `"identity"` (default),
+    /// `"logit"` or `"log"`.
+    #[serde(default)]
+    pub link: Option<crate::cdm::Link>,
     /// `"saturated"` (default) or `"independent"`.
     #[serde(default)]
     pub attribute_distribution: Option<AttributeDistribution>,
@@ -789,6 +795,7 @@ impl CdmRequest {
             max_iterations: self.max_iter.unwrap_or(d.max_iterations),
             starts: self.starts.unwrap_or(d.starts),
             seed: self.seed.unwrap_or(d.seed),
+            link: self.link,
             ..d
         }
     }
@@ -841,6 +848,104 @@ pub fn cdm_table_csv(result: &CdmCalibration) -> String {
                 g.se.map(|v| v.to_string()).unwrap_or_default(),
             ]);
         }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The class proportions as CSV: pattern (attribute 1 first), proportion; the class-proportion
+/// file of [`profile_skills`].
+pub fn cdm_classes_csv(result: &CdmCalibration) -> String {
+    let mut out = String::from("pattern,proportion\n");
+    for c in &result.classes {
+        out.push_str(&format!("{},{}\n", c.pattern, c.proportion));
+    }
+    out
+}
+
+/// Skill-profiling options as the JS API passes them (JSON, camelCase keys).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProfileRequest {
+    /// The response file's name (default `"data"`).
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// The Q-matrix file's name (default `"Q"`).
+    #[serde(default)]
+    pub q_file_name: Option<String>,
+    /// The item-parameter file's name (default `"parameters"`).
+    #[serde(default)]
+    pub params_file_name: Option<String>,
+    /// The class-proportion file's name (default `"classes"`).
+    #[serde(default)]
+    pub classes_file_name: Option<String>,
+}
+
+/// Reads a response file, a Q-matrix, a CDM item-parameter file and (if given) a
+/// class-proportion file, and profiles the examinees (the Skill Profiler).
+pub fn profile_skills(
+    data: (&[u8], &str),
+    q: (&[u8], &str),
+    params: (&[u8], &str),
+    classes: Option<(&[u8], &str)>,
+) -> Result<SkillProfiles> {
+    let responses = read_responses(data.0, data.1)?;
+    let qmatrix = read_qmatrix(q.0, q.1)?;
+    let rows = read_cdm_item_parameters(params.0, params.1)?;
+    let class_rows = classes
+        .map(|(bytes, file)| read_class_proportions(bytes, file).map(|r| (r, file)))
+        .transpose()?;
+    cdm::profile::profile_skills(
+        &responses,
+        &qmatrix,
+        q.1,
+        (&rows, params.1),
+        class_rows.as_ref().map(|(r, f)| (r.as_slice(), *f)),
+    )
+}
+
+/// The JSON door of [`profile_skills`] (what the wasm façade exports); empty `classes` bytes
+/// mean no class-proportion file.
+pub fn profile_skills_json(
+    bytes: &[u8],
+    q_bytes: &[u8],
+    params_bytes: &[u8],
+    classes_bytes: &[u8],
+    options_json: &str,
+) -> Result<String> {
+    let req: ProfileRequest = parse_request(options_json)?;
+    let name =
+        |v: &Option<String>, default: &'static str| v.clone().unwrap_or_else(|| default.into());
+    let (file, q_file) = (name(&req.file_name, "data"), name(&req.q_file_name, "Q"));
+    let params_file = name(&req.params_file_name, "parameters");
+    let classes_file = name(&req.classes_file_name, "classes");
+    Ok(to_json(&profile_skills(
+        (bytes, &file),
+        (q_bytes, &q_file),
+        (params_bytes, &params_file),
+        (!classes_bytes.is_empty()).then_some((classes_bytes, classes_file.as_str())),
+    )?))
+}
+
+/// The examinees' profiles as CSV: row, id (empty without an id column), `mastery_<attribute>`
+/// per attribute, eap, map, map_posterior, map_ties, mle, mle_ties.
+pub fn profile_table_csv(result: &SkillProfiles) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["row".to_string(), "id".to_string()];
+    header.extend(result.attributes.iter().map(|a| format!("mastery_{a}")));
+    header.extend(["eap", "map", "map_posterior", "map_ties", "mle", "mle_ties"].map(String::from));
+    let _ = w.write_record(&header);
+    for p in &result.persons {
+        let mut record = vec![p.row.to_string(), p.id.clone().unwrap_or_default()];
+        record.extend(p.mastery.iter().map(|m| m.to_string()));
+        record.extend([
+            p.eap.clone(),
+            p.map.clone(),
+            p.map_posterior.to_string(),
+            p.map_ties.to_string(),
+            p.mle.clone(),
+            p.mle_ties.to_string(),
+        ]);
+        let _ = w.write_record(&record);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

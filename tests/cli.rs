@@ -509,3 +509,105 @@ fn cdm_json_csv_and_a_mismatched_q_matrix() {
         "{err}"
     );
 }
+
+#[test]
+fn cdm_parameters_feed_profile_and_its_errors_name_the_file() {
+    // pacer cdm's CSV and --classes-csv are the files pacer profile reads.
+    let data = fixture("frac20/data.csv");
+    let q = fixture("frac20/Q.csv");
+    let classes = temp_file("profile_classes.csv", "");
+    let out = pacer(&[
+        "cdm",
+        data.to_str().unwrap(),
+        "--q",
+        q.to_str().unwrap(),
+        "--model",
+        "dina",
+        "--starts",
+        "1",
+        "--format",
+        "csv",
+        "--classes-csv",
+        classes.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let params_text = String::from_utf8(out.stdout).unwrap();
+    let params = temp_file("profile_params.csv", &params_text);
+    let class_text = std::fs::read_to_string(&classes).unwrap();
+    assert_eq!(class_text.lines().count(), 257);
+    assert_eq!(class_text.lines().next(), Some("pattern,proportion"));
+    let profile = |params: &std::path::Path, extra: &[&str]| {
+        let mut args = vec![
+            "profile",
+            data.to_str().unwrap(),
+            "--q",
+            q.to_str().unwrap(),
+            "--params",
+            params.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        pacer(&args)
+    };
+    let out = profile(&params, &["--classes", classes.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["tool"], "profile");
+    assert_eq!(json["prior"], "file");
+    assert_eq!(json["persons"].as_array().unwrap().len(), 536);
+    let accuracy = json["classification"]["pattern_accuracy"].as_f64().unwrap();
+    assert!(accuracy > 0.0 && accuracy < 1.0);
+    // The same examinees as CSV, one row each; without class proportions MAP equals MLE.
+    let out = profile(&params, &["--format", "csv"]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 537);
+    assert!(lines[0].starts_with("row,id,mastery_A1,"), "{}", lines[0]);
+    assert!(lines[0].ends_with(",eap,map,map_posterior,map_ties,mle,mle_ties"));
+    for line in &lines[1..] {
+        let cells: Vec<&str> = line.split(',').collect();
+        let n = cells.len();
+        assert_eq!(cells[n - 5], cells[n - 2], "{line}");
+    }
+    // A parameter file missing one of V1's patterns, one with a pattern too long for V1, and
+    // class proportions that do not sum to 1: each names the file and what is wrong.
+    let missing: Vec<&str> = params_text
+        .lines()
+        .filter(|l| !l.starts_with("V1,A4;A6;A7,101,"))
+        .collect();
+    let bad = temp_file("profile_missing.csv", &(missing.join("\n") + "\n"));
+    let err = String::from_utf8(profile(&bad, &[]).stderr).unwrap();
+    assert!(
+        err.contains("profile_missing.csv") && err.contains("'V1'") && err.contains("101"),
+        "{err}"
+    );
+    let long = params_text.replacen("V1,A4;A6;A7,000,", "V1,A4;A6;A7,0000,", 1);
+    let bad = temp_file("profile_long.csv", &long);
+    let err = String::from_utf8(profile(&bad, &[]).stderr).unwrap();
+    assert!(
+        err.contains("row 2") && err.contains("3 attributes"),
+        "{err}"
+    );
+    let halved: String = class_text
+        .lines()
+        .map(|l| match l.split_once(',') {
+            Some((p, v)) if p != "pattern" => format!("{p},{}\n", v.parse::<f64>().unwrap() / 2.0),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    let bad = temp_file("profile_half.csv", &halved);
+    let out = profile(&params, &["--classes", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("profile_half.csv") && err.contains("sum to 0.5"),
+        "{err}"
+    );
+}

@@ -122,3 +122,40 @@ fn cdm_json_fields_are_documented() {
     assert_eq!(documented(&doc, "Top level"), keys(&v));
     assert_eq!(documented(&doc, "`items[]`"), keys(&v["items"][0]));
 }
+
+#[test]
+fn profile_json_fields_are_documented() {
+    let params = pacer::tools::cdm_table_csv(
+        &pacer::tools::calibrate_cdm(
+            (&fixture_bytes("frac20/data.csv"), "data.csv"),
+            (&fixture_bytes("frac20/Q.csv"), "Q.csv"),
+            &pacer::cdm::CdmOptions {
+                model: pacer::cdm::CdmModel::Dina,
+                starts: 1,
+                ..Default::default()
+            },
+            &mut |_| pacer::em::Control::Continue,
+        )
+        .unwrap(),
+    );
+    let json = pacer::tools::profile_skills_json(
+        &fixture_bytes("frac20/data.csv"),
+        &fixture_bytes("frac20/Q.csv"),
+        params.as_bytes(),
+        b"",
+        "{}",
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let doc = std::fs::read_to_string(fixture("../../docs/json/profile.md")).unwrap();
+    assert_eq!(documented(&doc, "Top level"), keys(&v));
+    assert_eq!(documented(&doc, "`persons[]`"), keys(&v["persons"][0]));
+    assert_eq!(
+        documented(&doc, "`attribute_prevalence[]`"),
+        keys(&v["attribute_prevalence"][0])
+    );
+    assert_eq!(
+        documented(&doc, "`classification`"),
+        keys(&v["classification"])
+    );
+}

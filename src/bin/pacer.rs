@@ -213,6 +213,25 @@ mod cli {
             #[arg(long, value_enum, default_value = "json")]
             format: Format,
         },
+        /// Skill Profiler: examinees' attribute profiles (EAP, MAP, MLE, mastery probabilities)
+        /// from a calibrated CDM, with classification accuracy and consistency.
+        Profile {
+            /// Response file (CSV or XLSX): 0/1 scores, empty cells missing, an optional `id`
+            /// column.
+            file: PathBuf,
+            /// Q-matrix (CSV or XLSX), as for `pacer cdm`.
+            #[arg(long)]
+            q: PathBuf,
+            /// Item parameters: `item,pattern,prob` (the CSV of `pacer cdm --format csv`).
+            #[arg(long)]
+            params: PathBuf,
+            /// Class proportions: `pattern,proportion` (without it, all classes equally likely).
+            #[arg(long)]
+            classes: Option<PathBuf>,
+            /// Output: the full result as JSON, or the examinees' profiles as CSV.
+            #[arg(long, value_enum, default_value = "json")]
+            format: Format,
+        },
         /// CDM Calibration: a model of the G-DINA family on 0/1 responses with a Q-matrix.
         Cdm {
             /// Response file (CSV or XLSX): a header of item names, one row per examinee, 0/1
@@ -222,9 +241,14 @@ mod cli {
             /// attribute.
             #[arg(long)]
             q: PathBuf,
-            /// The model.
+            /// The model: G-DINA (saturated), DINA, DINO, or the additive A-CDM (identity link),
+            /// LLM (logit) and R-RUM (log).
             #[arg(long, value_enum, default_value = "gdina")]
             model: CdmModelArg,
+            /// The scale of G-DINA's, DINA's and DINO's delta coefficients (default identity;
+            /// an additive model's is its own link).
+            #[arg(long, value_enum)]
+            link: Option<CdmLinkArg>,
             /// Structure of the latent class proportions.
             #[arg(long, value_enum, default_value = "saturated")]
             attribute_distribution: CdmDistributionArg,
@@ -247,6 +271,10 @@ mod cli {
             /// pattern as CSV (item, required, pattern, prob, se).
             #[arg(long, value_enum, default_value = "json")]
             format: Format,
+            /// Also write the class proportions as CSV (pattern, proportion) to this file, for
+            /// `pacer profile --classes`.
+            #[arg(long)]
+            classes_csv: Option<PathBuf>,
         },
         /// Equating: linking constants A and B (θ_base = A·θ_new + B) placing a new form's item
         /// parameters on a base scale through common items, with drift diagnostics.
@@ -367,6 +395,16 @@ mod cli {
         Gdina,
         Dina,
         Dino,
+        Acdm,
+        Llm,
+        Rrum,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum CdmLinkArg {
+        Identity,
+        Logit,
+        Log,
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -552,6 +590,7 @@ mod cli {
                 file,
                 q,
                 model,
+                link,
                 attribute_distribution,
                 tol,
                 max_iter,
@@ -559,6 +598,7 @@ mod cli {
                 seed,
                 progress,
                 format,
+                classes_csv,
             } => read(&file).and_then(|bytes| {
                 let q_bytes = read(&q)?;
                 let request = tools::CdmRequest {
@@ -566,6 +606,14 @@ mod cli {
                         CdmModelArg::Gdina => pacer::cdm::CdmModel::Gdina,
                         CdmModelArg::Dina => pacer::cdm::CdmModel::Dina,
                         CdmModelArg::Dino => pacer::cdm::CdmModel::Dino,
+                        CdmModelArg::Acdm => pacer::cdm::CdmModel::Acdm,
+                        CdmModelArg::Llm => pacer::cdm::CdmModel::Llm,
+                        CdmModelArg::Rrum => pacer::cdm::CdmModel::Rrum,
+                    }),
+                    link: link.map(|l| match l {
+                        CdmLinkArg::Identity => pacer::cdm::Link::Identity,
+                        CdmLinkArg::Logit => pacer::cdm::Link::Logit,
+                        CdmLinkArg::Log => pacer::cdm::Link::Log,
                     }),
                     attribute_distribution: Some(match attribute_distribution {
                         CdmDistributionArg::Saturated => {
@@ -589,9 +637,36 @@ mod cli {
                     &mut observer,
                 )
                 .map_err(|e| e.to_string())?;
+                if let Some(path) = &classes_csv {
+                    std::fs::write(path, tools::cdm_classes_csv(&result))
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                }
                 Ok(match format {
                     Format::Json => tools::to_json(&result),
                     Format::Csv => tools::cdm_table_csv(&result),
+                })
+            }),
+            Command::Profile {
+                file,
+                q,
+                params,
+                classes,
+                format,
+            } => read(&file).and_then(|bytes| {
+                let q_bytes = read(&q)?;
+                let params_bytes = read(&params)?;
+                let class_bytes = classes.as_ref().map(read).transpose()?;
+                let class_name = classes.as_ref().map(|c| c.display().to_string());
+                let result = tools::profile_skills(
+                    (&bytes, &file.display().to_string()),
+                    (&q_bytes, &q.display().to_string()),
+                    (&params_bytes, &params.display().to_string()),
+                    class_bytes.as_deref().zip(class_name.as_deref()),
+                )
+                .map_err(|e| e.to_string())?;
+                Ok(match format {
+                    Format::Json => tools::to_json(&result),
+                    Format::Csv => tools::profile_table_csv(&result),
                 })
             }),
             Command::Link { link, format } => link.load().and_then(|([b, n, a], request)| {

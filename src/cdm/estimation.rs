@@ -5,6 +5,8 @@
 //! `Σ_l R_jl log P_jl + (N_jl − R_jl) log(1 − P_jl)` under the model's constraints and updates the
 //! class proportions.
 
+use super::additive;
+use super::design::{Design, Link};
 use super::patterns::group_of_classes;
 use super::{AttributeDistribution, CdmModel};
 use crate::data::MISSING;
@@ -36,6 +38,12 @@ pub struct CdmEm<'a> {
     pub distribution: AttributeDistribution,
     /// Bounds of the success probabilities.
     pub bounds: (f64, f64),
+    /// Per item, its design matrix.
+    pub designs: Vec<Design>,
+    /// The link of an additive model (whose free parameters are `deltas`).
+    pub additive_link: Option<Link>,
+    /// Additive models: per item, its parameters on the link scale (empty otherwise).
+    pub deltas: Vec<Vec<f64>>,
     /// Per item, the success probability of each reduced group.
     pub probs: Vec<Vec<f64>>,
     /// Class proportions.
@@ -94,6 +102,27 @@ impl<'a> CdmEm<'a> {
         }
         starts.push(lists.len() as u32);
         let stride = padded(n_classes);
+        let designs: Vec<Design> = required
+            .iter()
+            .map(|r| Design::new(model, r.len()))
+            .collect();
+        let additive_link = model.additive_link();
+        let mut probs = probs;
+        let deltas = match additive_link {
+            Some(link) => designs
+                .iter()
+                .zip(probs.iter_mut())
+                .map(|(d, p)| {
+                    let delta =
+                        least_squares(d, &p.iter().map(|&v| link.eta(v)).collect::<Vec<_>>());
+                    for (l, v) in p.iter_mut().enumerate() {
+                        *v = link.prob(d.eta(l, &delta)).clamp(bounds.0, bounds.1);
+                    }
+                    delta
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         CdmEm {
             codes,
             counts,
@@ -106,6 +135,9 @@ impl<'a> CdmEm<'a> {
             model,
             distribution,
             bounds,
+            designs,
+            additive_link,
+            deltas,
             probs,
             pi,
             class_n: vec![0.0; n_classes],
@@ -220,9 +252,21 @@ impl<'a> CdmEm<'a> {
     /// counts, under the model: G-DINA one probability per group, `R/N`; DINA two, the group
     /// mastering every required attribute and all the others pooled; DINO two, the group
     /// mastering none and all the others pooled. Kept within the bounds; a group nobody is
-    /// expected in keeps its value.
-    fn item_m_step(&self, j: usize) -> Vec<f64> {
+    /// expected in keeps its value. Additive models: see [`additive::m_step`]; returns the
+    /// probabilities and the new parameters on the link scale.
+    fn item_m_step(&self, j: usize) -> (Vec<f64>, Option<Vec<f64>>) {
         let (n, r) = self.group_counts(j);
+        if let Some(link) = self.additive_link {
+            let design = &self.designs[j];
+            let delta = additive::m_step(design, link, &n, &r, self.bounds, &self.deltas[j]);
+            let probs = (0..design.n_rows())
+                .map(|l| {
+                    link.prob(design.eta(l, &delta))
+                        .clamp(self.bounds.0, self.bounds.1)
+                })
+                .collect();
+            return (probs, Some(delta));
+        }
         let (lo, hi) = self.bounds;
         let old = &self.probs[j];
         let ratio = |rs: f64, ns: f64, keep: f64| {
@@ -233,7 +277,7 @@ impl<'a> CdmEm<'a> {
             }
         };
         let g = n.len();
-        match self.model {
+        let probs = match self.model {
             CdmModel::Gdina => (0..g).map(|l| ratio(r[l], n[l], old[l])).collect(),
             CdmModel::Dina | CdmModel::Dino => {
                 // The single group and the pooled rest: the top group (DINA) or group 0 (DINO).
@@ -253,7 +297,11 @@ impl<'a> CdmEm<'a> {
                     .map(|l| if l == single { alone } else { pooled })
                     .collect()
             }
-        }
+            CdmModel::Acdm | CdmModel::Llm | CdmModel::Rrum => {
+                unreachable!("additive models are handled above")
+            }
+        };
+        (probs, None)
     }
 
     /// Class proportions from the expected class counts: saturated `N_c / N`, or independent
@@ -294,6 +342,26 @@ struct Partial {
     acc: Vec<f64>,
 }
 
+/// The least-squares fit of `X δ` to `eta` (a start on the link scale).
+fn least_squares(design: &Design, eta: &[f64]) -> Vec<f64> {
+    let p = design.n_params;
+    let mut xtx = vec![0.0; p * p];
+    let mut xty = vec![0.0; p];
+    for (row, &y) in design.rows.iter().zip(eta) {
+        for &(f, x) in row {
+            xty[f] += x * y;
+            for &(e, z) in row {
+                xtx[f * p + e] += x * z;
+            }
+        }
+    }
+    crate::math::spd_solve(&xtx, p, &xty, 1).unwrap_or_else(|| {
+        let mut d = vec![0.0; p];
+        d[0] = eta.iter().sum::<f64>() / eta.len() as f64;
+        d
+    })
+}
+
 /// Class proportions of independent attributes with mastery proportions `marg`.
 pub fn independent(classes: &[u32], marg: &[f64]) -> Vec<f64> {
     classes
@@ -329,17 +397,39 @@ impl EmProblem for CdmEm<'_> {
     }
 
     fn m_step(&mut self) {
-        self.probs = (0..self.n_items).map(|j| self.item_m_step(j)).collect();
+        for j in 0..self.n_items {
+            let (probs, delta) = self.item_m_step(j);
+            self.probs[j] = probs;
+            if let Some(delta) = delta {
+                self.deltas[j] = delta;
+            }
+        }
         self.pi = self.pi_m_step();
     }
 
+    /// The success probabilities (additive models: their parameters on the link scale) and the
+    /// class proportions.
     fn parameters(&self) -> Vec<f64> {
+        let mut v: Vec<f64> = if self.additive_link.is_some() {
+            self.deltas.iter().flatten().copied().collect()
+        } else {
+            self.probs.iter().flatten().copied().collect()
+        };
+        v.extend_from_slice(&self.pi);
+        v
+    }
+
+    /// The success probabilities and class proportions (GDINA's convergence criterion).
+    fn monitored(&self) -> Vec<f64> {
         let mut v: Vec<f64> = self.probs.iter().flatten().copied().collect();
         v.extend_from_slice(&self.pi);
         v
     }
 
     fn set_parameters(&mut self, params: &[f64]) -> bool {
+        if let Some(link) = self.additive_link {
+            return self.set_additive(link, params);
+        }
         let (lo, hi) = self.bounds;
         let n_item_params: usize = self.n_groups.iter().sum();
         let (items, pi) = params.split_at(n_item_params);
@@ -356,6 +446,44 @@ impl EmProblem for CdmEm<'_> {
         for (j, g) in self.n_groups.iter().enumerate() {
             self.probs[j].copy_from_slice(&items[at..at + g]);
             at += g;
+        }
+        self.pi = pi.iter().map(|p| p / total).collect();
+        true
+    }
+}
+
+impl CdmEm<'_> {
+    /// [`EmProblem::set_parameters`] of an additive model: the parameters on the link scale
+    /// must keep every success probability within the bounds.
+    fn set_additive(&mut self, link: Link, params: &[f64]) -> bool {
+        let (lo, hi) = (link.eta(self.bounds.0), link.eta(self.bounds.1));
+        let slack = 1e-12 * (1.0 + lo.abs().max(hi.abs()));
+        let n_item_params: usize = self.designs.iter().map(|d| d.n_params).sum();
+        let (items, pi) = params.split_at(n_item_params);
+        let mut at = 0;
+        for d in &self.designs {
+            let delta = &items[at..at + d.n_params];
+            if !(0..d.n_rows()).all(|l| {
+                let e = d.eta(l, delta);
+                e >= lo - slack && e <= hi + slack
+            }) {
+                return false;
+            }
+            at += d.n_params;
+        }
+        let total: f64 = pi.iter().sum();
+        if !pi.iter().all(|p| *p >= 0.0 && p.is_finite()) || total <= 0.0 || !total.is_finite() {
+            return false;
+        }
+        let mut at = 0;
+        for (j, d) in self.designs.iter().enumerate() {
+            self.deltas[j].copy_from_slice(&items[at..at + d.n_params]);
+            for l in 0..d.n_rows() {
+                self.probs[j][l] = link
+                    .prob(d.eta(l, &self.deltas[j]))
+                    .clamp(self.bounds.0, self.bounds.1);
+            }
+            at += d.n_params;
         }
         self.pi = pi.iter().map(|p| p / total).collect();
         true

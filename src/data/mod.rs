@@ -6,6 +6,7 @@
 //!   [`ResponseMatrix`], with errors naming the file, row, column and value.
 
 mod anchors;
+mod cdm_params;
 mod csv_reader;
 mod item_models;
 mod item_params;
@@ -15,6 +16,7 @@ mod table;
 mod xlsx_reader;
 
 pub use anchors::{read_anchors, Anchor};
+pub use cdm_params::{read_cdm_item_parameters, read_class_proportions, PatternValue};
 pub use item_models::read_item_models;
 pub use item_params::{read_item_parameters, ParameterItem};
 pub use qmatrix::{read_qmatrix, QMatrix};

@@ -86,6 +86,21 @@ pub fn calibrate_cdm(
     tools::calibrate_cdm_json(bytes, q, options_json, &mut observer).map_err(throw)
 }
 
+/// Skill Profiler: `bytes` of 0/1 responses, `q` a Q-matrix, `params` a CDM item-parameter
+/// file (`item,pattern,prob`), `classes` a class-proportion file (`pattern,proportion`; empty
+/// for equal proportions); `options_json` such as `{"fileName": "data.csv", "qFileName":
+/// "Q.csv", "paramsFileName": "p.csv", "classesFileName": "c.csv"}` (docs/json/profile.md).
+#[wasm_bindgen]
+pub fn profile_skills(
+    bytes: &[u8],
+    q: &[u8],
+    params: &[u8],
+    classes: &[u8],
+    options_json: &str,
+) -> Result<String, JsValue> {
+    tools::profile_skills_json(bytes, q, params, classes, options_json).map_err(throw)
+}
+
 /// An EM observer that calls `on_progress(iteration, change, loglik)` and stops when it returns
 /// a truthy value.
 fn js_observer(

@@ -216,3 +216,49 @@ test('calibrateCdm on fraction subtraction reaches GDINA\'s DINA log-likelihood,
   assert.equal(r.error.row, 2);
   assert.equal(r.error.column, 'A7');
 });
+
+test('profileSkills with GDINA\'s DINA estimates gives GDINA\'s profiles, and names a bad parameter file', () => {
+  const dir = path.join(root, 'tests/fixtures/frac20');
+  const samples = path.join(root, 'www/samples');
+  const out = runInConsumer(`
+    import { readFileSync } from 'node:fs';
+    import { profileSkills, init, PacerError } from 'pacer-psychometrics';
+    await init();
+    const data = readFileSync(${JSON.stringify(dir)} + '/data.csv');
+    const q = readFileSync(${JSON.stringify(dir)} + '/Q.csv');
+    const params = readFileSync(${JSON.stringify(samples)} + '/fraction-subtraction-dina-parameters.csv', 'utf8');
+    const classes = readFileSync(${JSON.stringify(samples)} + '/fraction-subtraction-dina-classes.csv');
+    const r = profileSkills(data, q, params, { classes, paramsFileName: 'p.csv' });
+    let error = null;
+    try {
+      profileSkills(data, q, params.split('\\n').filter((l) => !l.startsWith('V3,')).join('\\n'), { paramsFileName: 'p.csv' });
+    } catch (e) {
+      error = { isPacer: e instanceof PacerError, code: e.code, file: e.file, message: e.message };
+    }
+    console.log(JSON.stringify({ tool: r.tool, prior: r.prior, persons: r.persons.slice(0, 20), n: r.persons.length, accuracy: r.classification.pattern_accuracy, error }));
+  `);
+  const r = JSON.parse(out);
+  assert.equal(r.tool, 'profile');
+  assert.equal(r.prior, 'file');
+  assert.equal(r.n, 536);
+  assert.ok(r.accuracy > 0 && r.accuracy < 1);
+  // GDINA 2.9.12's personparm for persons 1-20 (tests/fixtures/frac20/gdina_DINA_persons_first20.csv).
+  const lines = readFileSync(path.join(dir, 'gdina_DINA_persons_first20.csv'), 'utf8').trim().split('\n');
+  const header = lines[0].split(',').map((h) => h.replace(/"/g, ''));
+  for (const line of lines.slice(1)) {
+    const cells = line.split(',').map((c) => c.replace(/"/g, ''));
+    const get = (name) => cells[header.indexOf(name)];
+    const person = r.persons[Number(get('person')) - 1];
+    for (let a = 1; a <= 8; a++) {
+      const theirs = Number(get(`mp_A${a}`));
+      assert.ok(Math.abs(person.mastery[a - 1] - theirs) < 5e-3, `person ${get('person')} A${a}`);
+      if (Math.abs(theirs - 0.5) > 0.01) assert.equal(person.eap[a - 1], get(`EAP_A${a}`));
+    }
+    if (get('MAP_multimodes') === 'FALSE') {
+      assert.equal(person.map, [1, 2, 3, 4, 5, 6, 7, 8].map((a) => get(`MAP_A${a}`)).join(''));
+    }
+  }
+  assert.ok(r.error?.isPacer, JSON.stringify(r.error));
+  assert.equal(r.error.file, 'p.csv');
+  assert.match(r.error.message, /V3/);
+});

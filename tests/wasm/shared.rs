@@ -138,3 +138,53 @@ fn cdm_dina_equals_native() {
     );
     json_close_tol(&ours, &golden, "frac20 DINA", 1e-9);
 }
+
+#[wasm_bindgen_test]
+fn cdm_llm_equals_native() {
+    // The additive models' active-set M-step, in WebAssembly.
+    let json = pacer::wasm::calibrate_cdm(
+        include_bytes!("../fixtures/frac20/data.csv"),
+        include_bytes!("../fixtures/frac20/Q.csv"),
+        r#"{"fileName": "data.csv", "qFileName": "Q.csv", "model": "llm", "starts": 1}"#,
+        &js_sys::Function::new_no_args("return false"),
+    )
+    .expect("calibration");
+    let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let golden = golden(
+        include_str!("../fixtures/golden/frac20_cdm_llm.json"),
+        &ours,
+    );
+    json_close_tol(&ours, &golden, "frac20 LLM", 1e-9);
+}
+
+#[wasm_bindgen_test]
+fn profile_equals_native() {
+    // The Skill Profiler on the parameter and class-proportion CSVs of a DINA calibration.
+    let data = include_bytes!("../fixtures/frac20/data.csv");
+    let q = include_bytes!("../fixtures/frac20/Q.csv");
+    let fit = pacer::tools::calibrate_cdm(
+        (data, "data.csv"),
+        (q, "Q.csv"),
+        &pacer::cdm::CdmOptions {
+            model: pacer::cdm::CdmModel::Dina,
+            starts: 1,
+            ..Default::default()
+        },
+        &mut |_| pacer::em::Control::Continue,
+    )
+    .expect("calibration");
+    let json = pacer::wasm::profile_skills(
+        data,
+        q,
+        pacer::tools::cdm_table_csv(&fit).as_bytes(),
+        pacer::tools::cdm_classes_csv(&fit).as_bytes(),
+        "{}",
+    )
+    .expect("profiles");
+    let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let golden = golden(
+        include_str!("../fixtures/golden/frac20_profile_dina.json"),
+        &ours,
+    );
+    json_close_tol(&ours, &golden, "frac20 profiles", 1e-9);
+}
