@@ -29,6 +29,16 @@ const TOOLS = [
     title: 'Equating',
     load: () => import('./tools/equating.js'),
   },
+  {
+    id: 'cdm-calibration',
+    title: 'CDM Calibration',
+    load: () => import('./tools/cdm-calibration.js'),
+  },
+  {
+    id: 'skill-profiler',
+    title: 'Skill Profiler',
+    load: () => import('./tools/skill-profiler.js'),
+  },
 ];
 
 const mounted = new Map(); // tool id -> its container element

@@ -508,6 +508,66 @@ export function renderLines(container, { x = [], lines, xName, xLabel = xName, y
   });
 }
 
+/**
+ * Grouped bars over named categories (e.g. attributes): one bar per series in
+ * each category, series told apart by colour and by the legend, with an
+ * optional dashed guide line at y = `guide` (e.g. 0.5 for mastery). Values
+ * that are not finite numbers leave a gap.
+ * @param {HTMLElement} container
+ * @param {{categories: string[], series: Array<{name: string, values: number[]}>, xName?: string,
+ *          yName: string, yMin?: number, yMax?: number, guide?: {value: number, label: string}, digits?: number}} spec
+ */
+export function renderBars(container, { categories, series, xName = '', yName, yMin, yMax, guide = null, digits = 3 }) {
+  const rotate = categories.length > 12 || categories.some((c) => String(c).length > 10) ? 30 : 0;
+  return initChart(container, {
+    color: LINE_COLORS,
+    grid: { left: 64, right: 24, top: series.length > 1 ? 40 : 24, bottom: rotate ? 80 : 56 },
+    legend: series.length > 1 ? { type: 'scroll', top: 4, right: 8, left: 72, data: series.map((s) => s.name) } : undefined,
+    tooltip: {
+      ...tooltipBase,
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      formatter: (params) =>
+        `<strong class="chart-tooltip__title">${escapeHtml(params[0]?.name ?? '')}</strong><br>` +
+        params.map((p) => `${lineSwatch(p.seriesIndex)}${escapeHtml(p.seriesName)}: <strong>${fmt(p.value, digits)}</strong>`).join('<br>'),
+    },
+    xAxis: {
+      type: 'category',
+      name: xName,
+      nameLocation: 'middle',
+      nameGap: rotate ? 58 : 32,
+      data: categories.map(String),
+      axisLabel: { rotate, interval: 0 },
+    },
+    yAxis: {
+      type: 'value',
+      name: yName,
+      nameLocation: 'middle',
+      nameGap: 44,
+      min: yMin,
+      max: yMax,
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    series: series.map((s, i) => ({
+      name: s.name,
+      type: 'bar',
+      data: finiteOrGap(s.values),
+      barGap: '10%',
+      barCategoryGap: series.length > 1 ? '25%' : '40%',
+      markLine:
+        guide && i === 0
+          ? {
+              silent: true,
+              symbol: 'none',
+              lineStyle: { color: COLORS.guide, type: 'dashed', width: 1 },
+              label: { formatter: guide.label, position: 'insideEndTop', color: COLORS.guide, fontSize: 11 },
+              data: [{ yAxis: guide.value }],
+            }
+          : undefined,
+    })),
+  });
+}
+
 /** PNG of a chart (white background, 2x resolution) as a Blob. */
 export function chartPngBlob(container) {
   const chart = globalThis.echarts?.getInstanceByDom(container);

@@ -265,3 +265,232 @@ export function formatSize(bytes) {
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+// ------------------------------------------------------------ file slots
+
+/**
+ * A slot for one input file besides the data panel (a Q-matrix, a parameter
+ * file, …): its heading and description, a "Choose …" button (hidden file
+ * input) and drop target, the current-file line, an optional Remove button,
+ * an error message (role=alert) and an empty preview container the page may
+ * fill. Element ids: `id` + -title, -description, -drop, -input, -current,
+ * -remove, -error, -preview.
+ *
+ * The slot keeps the latest file: { name, bytes }; an error the engine found
+ * in it is kept with it ({ name, bytes, error }: still used by the next run,
+ * the message shown until the file is replaced or `clearStoredError()`), and
+ * a file that could not be read is { name, error } (not `ready`).
+ * Options: `title`, `description`, `button` (the chooser's label), `helpId`
+ * (a help paragraph elsewhere that describes the file, for aria-describedby),
+ * `accept`, `csvOnly` (refuse .xlsx), `removable` (an optional file),
+ * `emptyMessage` (for an empty file), `onChange(file)` (after a file was read
+ * or removed: the slot's file, or null).
+ */
+export function createFileSlot({
+  id,
+  title,
+  description,
+  button,
+  helpId = null,
+  accept = ACCEPT,
+  csvOnly = false,
+  removable = false,
+  emptyMessage = 'The file is empty.',
+  onChange = () => {},
+}) {
+  const ids = (name) => `${id}-${name}`;
+  const input = h('input', {
+    type: 'file',
+    id: ids('input'),
+    class: 'visually-hidden file-input',
+    accept: csvOnly ? '.csv,text/csv' : accept,
+    'aria-describedby': [ids('description'), helpId, ids('error')].filter(Boolean).join(' '),
+  });
+  const current = h('span', { id: ids('current-text') });
+  const removeButton = removable ? h('button', { type: 'button', id: ids('remove'), class: 'button button--small button--quiet' }, 'Remove') : null;
+  const currentLine = h('p', { class: 'item-models__current', id: ids('current'), hidden: true }, current, removeButton);
+  const drop = h(
+    'div',
+    { class: 'item-models params-file', id: ids('drop') },
+    input,
+    h('label', { for: ids('input'), class: 'button button--small' }, button),
+    h('span', { class: 'dropzone__or' }, 'or drop it here'),
+    currentLine,
+  );
+  const error = h('p', { id: ids('error'), class: 'error-message', role: 'alert', hidden: true });
+  const preview = h('div', { id: ids('preview'), class: 'file-preview', hidden: true });
+  const element = h(
+    'div',
+    { class: 'form-file', role: 'group', 'aria-labelledby': ids('title') },
+    h('h3', { class: 'form-file__title', id: ids('title') }, title),
+    h('p', { class: 'help form-file__description', id: ids('description') }, description),
+    drop,
+    error,
+    preview,
+  );
+
+  let file = null;
+  let counter = 0; // a later choice wins over an earlier one still being read
+
+  /** Shows `message` under the slot and marks its input invalid. */
+  function showError(message) {
+    error.hidden = false;
+    error.textContent = message;
+    input.setAttribute('aria-invalid', 'true');
+  }
+  /** Hides the slot's message. */
+  function hideError() {
+    error.hidden = true;
+    error.textContent = '';
+    input.removeAttribute('aria-invalid');
+  }
+  /** Shows the current file (with `note` after its size) and its stored error, if any. */
+  function render(note = '') {
+    currentLine.hidden = !file;
+    if (!file) current.replaceChildren();
+    else if (!file.bytes) current.textContent = `${file.name}: not used (see the message below).`;
+    else current.replaceChildren('Loaded: ', h('strong', {}, file.name), ` (${formatSize(file.bytes.length)})${note}`);
+    if (file?.error) showError(file.error);
+    else hideError();
+  }
+  /** Makes `loaded` ({ name, bytes } or { name, error }) the slot's file; `note` follows its size. */
+  function set(loaded, { note = '' } = {}) {
+    counter++;
+    file = loaded;
+    preview.hidden = true;
+    preview.replaceChildren();
+    render(note);
+  }
+  /** Reads a chosen or dropped File into the slot (an empty or refused file is kept with its message), then tells the page. */
+  async function read(chosen) {
+    const token = ++counter;
+    let loaded;
+    try {
+      if (csvOnly && /\.xlsx$/i.test(chosen.name)) throw new Error(`${chosen.name} is an Excel file; save it as CSV and choose it again.`);
+      const bytes = new Uint8Array(await chosen.arrayBuffer());
+      if (!bytes.length) throw new Error(`${chosen.name}: ${emptyMessage}`);
+      loaded = { name: chosen.name, bytes };
+    } catch (err) {
+      loaded = { name: chosen.name, error: err?.message ?? String(err) };
+    }
+    if (token !== counter) return;
+    set(loaded);
+    onChange(loaded);
+  }
+
+  input.addEventListener('change', () => {
+    const chosen = input.files?.[0];
+    input.value = ''; // choosing the same file again (after fixing it) fires `change`
+    if (chosen) read(chosen);
+  });
+  acceptDrops(drop, (files) => {
+    if (files.length > 1) showError('Please drop a single file.');
+    else read(files[0]);
+  });
+  removeButton?.addEventListener('click', () => {
+    set(null);
+    onChange(null);
+    input.focus();
+  });
+
+  return {
+    element,
+    input,
+    preview,
+    /** The slot's file ({ name, bytes[, error] } or { name, error }), or null. */
+    get file() {
+      return file;
+    },
+    /** True when the slot holds readable bytes. */
+    get ready() {
+      return Boolean(file?.bytes);
+    },
+    set,
+    /** Keeps `message` with the current file and shows it. */
+    fail(message) {
+      if (file) file.error = message;
+      showError(message);
+    },
+    showError,
+    hideError,
+    /** Forgets the error kept with the current file (e.g. after a successful run). */
+    clearStoredError() {
+      if (file?.bytes && file.error) {
+        delete file.error;
+        hideError();
+      }
+    },
+    /** Shows the stored error again (after the page cleared all messages), or hides the message. */
+    refreshError() {
+      if (file?.error) showError(file.error);
+      else hideError();
+    },
+  };
+}
+
+// --------------------------------------------------------------- previews
+
+/** The text of a file's bytes (UTF-8, byte-order mark dropped), or null for an Excel (.xlsx, zip) file. */
+export function csvText(bytes) {
+  if (bytes.length >= 2 && bytes[0] === 0x50 && bytes[1] === 0x4b) return null; // "PK": a zip archive
+  return new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
+}
+
+/**
+ * Rows of fields from CSV text (RFC 4180 quoting; the delimiter, comma,
+ * semicolon or tab, is the one the first line uses most), at most `maxRows`
+ * rows (for previews). Empty lines are skipped.
+ */
+export function parseCsv(text, maxRows = Infinity) {
+  const firstLine = text.split(/\r\n|\n|\r/, 1)[0] ?? '';
+  const count = (c) => firstLine.split(c).length - 1;
+  const delimiter = [',', ';', '\t'].reduce((best, c) => (count(c) > count(best) ? c : best), ',');
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  const endRow = () => {
+    row.push(cell);
+    if (row.length > 1 || row[0] !== '') rows.push(row);
+    row = [];
+    cell = '';
+  };
+  for (let i = 0; i < text.length && rows.length < maxRows; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === delimiter) {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' || c === '\n') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRow();
+    } else cell += c;
+  }
+  if (rows.length < maxRows && (cell !== '' || row.length)) endRow();
+  return rows;
+}
+
+/**
+ * A small table of a file's first rows (`rows[0]` its header), with
+ * `caption`; wide files scroll sideways (the container is focusable).
+ */
+export function previewTable(tableId, caption, rows) {
+  const [header = [], ...body] = rows;
+  return h(
+    'div',
+    { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': `${tableId}-caption` },
+    h(
+      'table',
+      { id: tableId, class: 'data-table__table group-table' },
+      h('caption', { id: `${tableId}-caption` }, caption),
+      h('thead', {}, h('tr', {}, header.map((name) => h('th', { scope: 'col' }, name)))),
+      h('tbody', {}, body.map((cells) => h('tr', {}, cells.map((value) => h('td', {}, value))))),
+    ),
+  );
+}

@@ -42,6 +42,41 @@ export function objectsToCsv(objects) {
   return toCsv(keys, objects.map((obj) => keys.map((key) => obj[key])));
 }
 
+/**
+ * A number as Rust's f64 Display writes it (the shortest digits that read
+ * back the same, never an exponent): what the CLI's CSV files hold. Strings
+ * and other values pass through String(); null and undefined become ''.
+ */
+export function rustNumber(x) {
+  if (x === null || x === undefined) return '';
+  if (typeof x !== 'number') return String(x);
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  if (Object.is(x, -0)) return '-0';
+  const text = String(x);
+  if (!/e/.test(text)) return text;
+  const [mantissa, exponentText] = text.split('e');
+  const negative = mantissa.startsWith('-');
+  const [whole, fraction = ''] = (negative ? mantissa.slice(1) : mantissa).split('.');
+  const digits = whole + fraction;
+  const point = whole.length + Number(exponentText);
+  let plain;
+  if (point <= 0) plain = `0.${'0'.repeat(-point)}${digits}`;
+  else if (point >= digits.length) plain = digits + '0'.repeat(point - digits.length);
+  else plain = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return (negative ? '-' : '') + plain;
+}
+
+/**
+ * CSV as the CLI writes it (Rust's csv crate: a field is quoted only when it
+ * holds a comma, quote or line break; LF line ends; numbers as rustNumber;
+ * booleans true/false; null and undefined empty).
+ */
+export function cliCsv(header, rows) {
+  return [header, ...rows].map((row) => row.map((v) => csvField(typeof v === 'number' ? rustNumber(v) : v)).join(',')).join('\n') + '\n';
+}
+
 /** "data/LSAT7.csv" -> "LSAT7" (used to name downloads after the input). */
 export function baseName(fileName) {
   const name = String(fileName ?? 'data').split(/[\\/]/).pop();

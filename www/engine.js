@@ -6,9 +6,10 @@
 // `message` is meant for the user.
 //
 // Work runs in "lanes", one worker each: the quick analyses share the 'main'
-// lane; IRT calibrations, which can run for a long time, have their own
-// 'irt' lane, so cancelling one (which terminates its worker) never disturbs
-// the other, and an Item Analysis is not queued behind a calibration.
+// lane; IRT and CDM calibrations, which can run for a long time, have their
+// own 'irt' and 'cdm' lanes, so cancelling one (which terminates its worker)
+// never disturbs the others, and an Item Analysis is not queued behind a
+// calibration.
 
 const lanes = new Map(); // lane name -> { worker, pending: Map(id -> { resolve, reject, onProgress }) }
 let nextId = 1;
@@ -160,4 +161,45 @@ export function equateForms(base, newForm, anchors, options) {
 /** Stops a running calibration; its promise rejects with code 'cancelled'. */
 export function cancelCalibration() {
   cancelAll('irt');
+}
+
+/**
+ * Calibrates a cognitive diagnosis model on copies of `bytes` (the responses)
+ * and `qBytes` (the Q-matrix), in the 'cdm' lane. Resolves to the parsed
+ * result (docs/json/cdm.md); `onProgress({iteration, change, loglik})` is
+ * called during the run (at most about 20 times a second). Stop it with
+ * `cancelCdm()`.
+ * @param {Uint8Array} bytes  the response file's contents (CSV or XLSX, 0/1)
+ * @param {Uint8Array} qBytes  the Q-matrix file's contents (CSV or XLSX)
+ * @param {object} options  the engine's options JSON (fileName, qFileName, model, link, attributeDistribution, tol, maxIter, starts, seed)
+ * @param {(progress: {iteration: number, change: number, loglik: number}) => void} [onProgress]
+ */
+export function calibrateCdm(bytes, qBytes, options, onProgress) {
+  const copies = [bytes.slice(), qBytes.slice()];
+  return call('cdm', 'calibrate_cdm', { bytes: copies[0], q: copies[1], options }, copies.map((c) => c.buffer), onProgress);
+}
+
+/** Stops a running CDM calibration; its promise rejects with code 'cancelled'. */
+export function cancelCdm() {
+  cancelAll('cdm');
+}
+
+/**
+ * Classifies the examinees of `bytes` into attribute profiles with known CDM
+ * item parameters (all copied), in the 'main' lane. Resolves to the parsed
+ * result (tool "profile").
+ * @param {Uint8Array} bytes  the response file's contents (CSV or XLSX, 0/1)
+ * @param {Uint8Array} qBytes  the Q-matrix file's contents (CSV or XLSX)
+ * @param {Uint8Array} paramsBytes  the item-parameter file (CSV: item, pattern, prob)
+ * @param {Uint8Array|null} classesBytes  the class-proportion file (CSV: pattern, proportion), or null for equal proportions
+ * @param {object} options  the engine's options JSON (fileName, qFileName, paramsFileName, classesFileName)
+ */
+export function profileSkills(bytes, qBytes, paramsBytes, classesBytes, options) {
+  const copies = [bytes.slice(), qBytes.slice(), paramsBytes.slice(), classesBytes ? classesBytes.slice() : new Uint8Array(0)];
+  return call(
+    'main',
+    'profile_skills',
+    { bytes: copies[0], q: copies[1], params: copies[2], classes: copies[3], options },
+    copies.map((c) => c.buffer),
+  );
 }

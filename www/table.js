@@ -17,6 +17,12 @@
 //   cellClass?(row) (extra class names), headerClass? (extra class names of the
 //   header cell) }.
 //
+// `details` (optional) makes rows expandable: { render(row) (the node shown
+// in a full-width row under the row, built when first opened), label(row)
+// (the toggle's accessible name, e.g. "Pattern probabilities of V1") }. The
+// toggle is a <button> at the start of the row's first cell, with
+// aria-expanded and aria-controls; rows stay open across sorting and searching.
+//
 // Sorting: each sortable header holds a <button> (so it is reachable and
 // usable by keyboard); the header carries aria-sort. Clicking cycles
 // ascending -> descending. Missing values (null) always sort last.
@@ -62,8 +68,11 @@ export function createTable({
   noun = ['row', 'rows'],
   extraControls = [],
   maxRows = Infinity,
+  details = null,
 }) {
   const uid = id ?? `table-${++tableCount}`;
+  const expanded = new Set(); // rows whose details are open
+  const rowNumbers = new Map(); // row -> its number in the detail rows' ids
   const state = { sortKey: null, sortDir: 'ascending', query: '', filter: null, rows: [...rows] };
 
   const searchInput = h('input', {
@@ -161,12 +170,34 @@ export function createTable({
     return cell;
   }
 
+  /** The table row of `row`, followed by its (hidden unless open) details row when the table has details. */
+  function renderRow(row) {
+    const tr = h('tr', {}, columns.map((col) => renderCell(col, row)));
+    if (!details) return [tr];
+    if (!rowNumbers.has(row)) rowNumbers.set(row, rowNumbers.size + 1);
+    const detailId = `${uid}-details-${rowNumbers.get(row)}`;
+    const open = expanded.has(row);
+    const glyph = h('span', { class: 'data-table__expand-icon', 'aria-hidden': 'true' }, open ? '\u25BE' : '\u25B8');
+    const toggle = h('button', { type: 'button', class: 'sort-button data-table__expand', 'aria-expanded': String(open), 'aria-controls': detailId, 'aria-label': details.label(row) }, glyph);
+    const cell = h('td', { colspan: String(columns.length), class: 'data-table__details-cell' }, open ? details.render(row) : null);
+    const detailRow = h('tr', { id: detailId, class: 'data-table__details', hidden: !open }, cell);
+    toggle.addEventListener('click', () => {
+      const opening = !expanded.has(row);
+      if (opening) expanded.add(row);
+      else expanded.delete(row);
+      if (opening && !cell.hasChildNodes()) cell.append(details.render(row));
+      detailRow.hidden = !opening;
+      toggle.setAttribute('aria-expanded', String(opening));
+      glyph.textContent = opening ? '\u25BE' : '\u25B8';
+    });
+    tr.firstElementChild?.prepend(toggle, ' ');
+    return [tr, detailRow];
+  }
+
   function renderBody() {
     const matching = visibleRows();
     const shown = matching.length > maxRows ? matching.slice(0, maxRows) : matching;
-    tbody.replaceChildren(
-      ...shown.map((row) => h('tr', {}, columns.map((col) => renderCell(col, row)))),
-    );
+    tbody.replaceChildren(...shown.flatMap(renderRow));
     if (shown.length === 0) {
       tbody.append(h('tr', {}, h('td', { colspan: String(columns.length), class: 'data-table__empty' }, `No ${noun[1]} match.`)));
     }

@@ -1,8 +1,9 @@
 // Pieces shared by the tool pages besides the data panel (data-input.js):
 // the status line, the busy state, the results region (header with
-// downloads, summary statistics, showing and clearing it).
+// downloads, summary statistics, showing and clearing it), the progress
+// panel of a long run.
 
-import { h } from './format.js';
+import { DASH, fmt, fmtInt, fmtSci, h, isNumber } from './format.js';
 import { disposeChart } from './charts.js';
 
 /**
@@ -44,6 +45,13 @@ export function stat(label, value, { id, note, title, flagged = false } = {}) {
     h('dt', { title: title ?? null }, label),
     h('dd', {}, h('span', { class: 'stat__value', id: id ?? null }, value), note ? h('span', { class: 'stat__note' }, note) : null),
   );
+}
+
+/** A stat whose value is a number shown with `digits` decimals, its full precision in data-value (for tests and copying). */
+export function numberStat(label, value, digits, options) {
+  const el = stat(label, fmt(value, digits), options);
+  if (isNumber(value)) el.querySelector('.stat__value').dataset.value = String(value);
+  return el;
 }
 
 /**
@@ -180,4 +188,73 @@ export function warningsPanel(prefix, warnings) {
       ),
     ),
   );
+}
+
+// ---------------------------------------------------------------- progress
+
+/**
+ * The progress panel of an iterative run (EM): a bar, a Cancel button and
+ * the latest iteration, largest change and log-likelihood. Element ids are
+ * `idPrefix` + progress, progress-bar, cancel, progress-text,
+ * progress-iteration, progress-change, progress-loglik. Returns { element,
+ * cancelButton, start(maxIter, tol), show({iteration, change, loglik}),
+ * stop() }; the page wires Cancel itself.
+ */
+export function createProgress({ idPrefix, label = 'Calibration progress' }) {
+  const id = (name) => `${idPrefix}${name}`;
+  const bar = h('progress', { id: id('progress-bar'), class: 'progress', max: '1', 'aria-label': label, 'aria-describedby': id('progress-text') });
+  const cancelButton = h('button', { type: 'button', id: id('cancel'), class: 'button button--small button--quiet' }, 'Cancel');
+  const iteration = h('strong', { id: id('progress-iteration') }, DASH);
+  const change = h('strong', { id: id('progress-change') }, DASH);
+  const loglik = h('strong', { id: id('progress-loglik') }, DASH);
+  const element = h(
+    'div',
+    { id: id('progress'), class: 'progress-panel', hidden: true },
+    h('div', { class: 'progress-panel__bar-row' }, bar, cancelButton),
+    h(
+      'p',
+      { id: id('progress-text'), class: 'progress-panel__text' },
+      h('span', { class: 'progress-panel__item' }, 'Iteration ', iteration),
+      h('span', { class: 'progress-panel__item' }, 'largest change ', change),
+      h('span', { class: 'progress-panel__item' }, 'log-likelihood ', loglik),
+    ),
+  );
+  let state = null; // { maxIter, tol, first, fraction } while a run is shown
+
+  /** Shows the panel, empty and indeterminate, for a run of at most `maxIter` iterations to tolerance `tol`. */
+  function start(maxIter, tol) {
+    state = { maxIter, tol, first: null, fraction: 0 };
+    bar.removeAttribute('value'); // indeterminate until the first iteration
+    for (const el of [iteration, change, loglik]) el.textContent = DASH;
+    element.hidden = false;
+    // The Run button may be far above: bring the progress (and Cancel) into view.
+    element.scrollIntoView({ block: 'nearest' });
+  }
+
+  /**
+   * Shows one report. The bar: how far the largest change has come down
+   * towards the tolerance on a log scale (EM's progress is roughly
+   * geometric), or the share of the iteration limit used, whichever is
+   * further; never moving backwards, never full before the reply.
+   */
+  function show(progress) {
+    if (!state) return;
+    const { iteration: it, change: ch, loglik: ll } = progress;
+    if (state.first === null && isNumber(ch) && ch > 0) state.first = Math.max(ch, state.tol * 10);
+    let towardsTol = 0;
+    if (state.first !== null && isNumber(ch) && ch > 0) towardsTol = Math.log(state.first / ch) / Math.log(state.first / state.tol);
+    state.fraction = Math.min(0.99, Math.max(state.fraction, towardsTol, it / state.maxIter));
+    bar.value = state.fraction;
+    iteration.textContent = `${fmtInt(it)} of at most ${fmtInt(state.maxIter)}`;
+    change.textContent = `${fmtSci(ch)} (stops below ${fmtSci(state.tol)})`;
+    loglik.textContent = fmt(ll, 3);
+  }
+
+  /** Hides the panel. */
+  function stop() {
+    state = null;
+    element.hidden = true;
+  }
+
+  return { element, cancelButton, start, show, stop };
 }

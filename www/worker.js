@@ -7,10 +7,13 @@
 //        { id, type: 'score_irt', bytes: Uint8Array, params: Uint8Array, options: {...} }
 //        { id, type: 'link_forms' | 'equate_forms', base: Uint8Array, newForm: Uint8Array,
 //          anchors: Uint8Array, options: {...} }
+//        { id, type: 'calibrate_cdm', bytes: Uint8Array, q: Uint8Array, options: {...} }
+//        { id, type: 'profile_skills', bytes: Uint8Array, q: Uint8Array, params: Uint8Array,
+//          classes: Uint8Array (empty: equal class proportions), options: {...} }
 //   out: { id, ok: true, result }            result = parsed JSON (or a string for 'version')
 //        { id, ok: false, error: { code, message, ... } }
-//        { id, progress: { iteration, change, loglik } }   (calibrate_irt, before the reply;
-//                                                           at most ~20 per second)
+//        { id, progress: { iteration, change, loglik } }   (calibrate_irt, calibrate_cdm, before
+//                                                           the reply; at most ~20 per second)
 //
 // The core throws a JSON string describing bad input (code, message, file,
 // row, column, value, hint); anything else it throws is an internal failure.
@@ -66,6 +69,24 @@ function toError(thrown) {
   };
 }
 
+/**
+ * The progress callback the core calls synchronously after every EM
+ * iteration of request `id`: posts at most one report per
+ * PROGRESS_INTERVAL_MS. The worker cannot receive messages meanwhile, so the
+ * page cancels by terminating the worker and this always answers false (go on).
+ */
+function progressReporter(id) {
+  let last = -Infinity;
+  return (iteration, change, loglik) => {
+    const now = performance.now();
+    if (now - last >= PROGRESS_INTERVAL_MS) {
+      last = now;
+      self.postMessage({ id, progress: { iteration, change, loglik } });
+    }
+    return false;
+  };
+}
+
 const handlers = {
   async version() {
     await engine();
@@ -78,20 +99,17 @@ const handlers = {
   },
   async calibrate_irt({ id, bytes, options }) {
     await engine();
-    const calibrate = need('calibrate_irt');
-    // The core calls this synchronously after every EM iteration; the worker
-    // cannot receive messages meanwhile, so the page cancels by terminating
-    // the worker and this always answers false (go on).
-    let last = -Infinity;
-    const onProgress = (iteration, change, loglik) => {
-      const now = performance.now();
-      if (now - last >= PROGRESS_INTERVAL_MS) {
-        last = now;
-        self.postMessage({ id, progress: { iteration, change, loglik } });
-      }
-      return false;
-    };
-    const json = calibrate(bytes, JSON.stringify(options ?? {}), onProgress);
+    const json = need('calibrate_irt')(bytes, JSON.stringify(options ?? {}), progressReporter(id));
+    return JSON.parse(json);
+  },
+  async calibrate_cdm({ id, bytes, q, options }) {
+    await engine();
+    const json = need('calibrate_cdm')(bytes, q, JSON.stringify(options ?? {}), progressReporter(id));
+    return JSON.parse(json);
+  },
+  async profile_skills({ bytes, q, params, classes, options }) {
+    await engine();
+    const json = need('profile_skills')(bytes, q, params, classes ?? new Uint8Array(0), JSON.stringify(options ?? {}));
     return JSON.parse(json);
   },
   async score_irt({ bytes, params, options }) {

@@ -72,7 +72,7 @@ test('equating: KB04 as plink (mean/sigma, all methods, common item 27 left out)
     await pacerAnchors(anchors);
 
     await page.goto(`${origin}/#/equating`);
-    assert.deepEqual(await page.locator('nav .tool-nav__link').allTextContents(), ['Item Analysis', 'IRT Calibration', 'Test Scoring', 'Equating']);
+    assert.deepEqual(await page.locator('nav .tool-nav__link').allTextContents(), ['Item Analysis', 'IRT Calibration', 'Test Scoring', 'Equating', 'CDM Calibration', 'Skill Profiler']);
     assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), 'Equating');
     await page.locator('#eq-base-input').waitFor({ state: 'attached' });
     assert.equal(await page.locator('#eq-method-stocking-lord').isChecked(), true, 'Stocking-Lord is the default method');

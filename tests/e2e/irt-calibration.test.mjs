@@ -60,7 +60,7 @@ async function mainScenario(page, log) {
 
   // The tools are in the nav; the IRT one is current.
   const nav = page.locator('nav .tool-nav__link');
-  assert.deepEqual(await nav.allTextContents(), ['Item Analysis', 'IRT Calibration', 'Test Scoring', 'Equating']);
+  assert.deepEqual(await nav.allTextContents(), ['Item Analysis', 'IRT Calibration', 'Test Scoring', 'Equating', 'CDM Calibration', 'Skill Profiler']);
   assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), 'IRT Calibration');
   await page.locator('#irt-file-input').waitFor({ state: 'attached' });
   assert.equal(await page.locator('#irt-model-2pl').isChecked(), true, '2PL is the default model');

@@ -70,7 +70,7 @@ test('test scoring: EAP of LSAT7 with mirt\u2019s 2PL parameters as mirt, charts
     assert.ok(first, 'mirt has the first person\u2019s pattern');
 
     await page.goto(`${origin}/#/test-scoring`);
-    assert.deepEqual(await page.locator('nav .tool-nav__link').allTextContents(), ['Item Analysis', 'IRT Calibration', 'Test Scoring', 'Equating']);
+    assert.deepEqual(await page.locator('nav .tool-nav__link').allTextContents(), ['Item Analysis', 'IRT Calibration', 'Test Scoring', 'Equating', 'CDM Calibration', 'Skill Profiler']);
     assert.equal(await page.locator('nav a[aria-current="page"]').textContent(), 'Test Scoring');
     await page.locator('#scoring-file-input').waitFor({ state: 'attached' });
     assert.equal(await page.locator('#scoring-method-eap').isChecked(), true, 'EAP is the default method');
