@@ -950,3 +950,139 @@ fn classification_accuracy_and_consistency_match_simulated_rates() {
         assert!((est.consistency - con).abs() < 0.015, "{}", est.attribute);
     }
 }
+
+#[test]
+fn q_matrix_validation_finds_misspecified_entries() {
+    // sim_dina_10k's true Q-matrix with three items misspecified: D11 missing an attribute
+    // (10000 for 11000), D12 with one too many (10110 for 10100), D03 measuring the wrong one
+    // (01000 for 00100). From a saturated G-DINA fit, the PVAF method suggests the true
+    // q-vectors of D11 and D12, rejects D03's (PVAF far below 0.95) with the true attribute as
+    // its best single one, and leaves the 27 correctly specified items alone.
+    let data = read_responses(fixture("sim_dina_10k/data.csv").as_bytes(), "data.csv").unwrap();
+    let text = fixture("sim_dina_10k/Q.csv")
+        .replace("D11,1,1,0,0,0", "D11,1,0,0,0,0")
+        .replace("D12,1,0,1,0,0", "D12,1,0,1,1,0")
+        .replace("D03,0,0,1,0,0", "D03,0,1,0,0,0");
+    let q = read_qmatrix(text.as_bytes(), "Q.csv").unwrap();
+    let r = calibrate(&data, &q, "Q.csv", &CdmOptions::default(), &mut |_| {
+        Control::Continue
+    })
+    .unwrap();
+    let v = &r.q_validation;
+    assert_eq!(v.epsilon, 0.95);
+    let item = |name: &str| v.items.iter().find(|i| i.item == name).unwrap();
+    assert_eq!(
+        (
+            item("D11").original.as_str(),
+            item("D11").suggested.as_str()
+        ),
+        ("10000", "11000")
+    );
+    assert_eq!(
+        (
+            item("D12").original.as_str(),
+            item("D12").suggested.as_str()
+        ),
+        ("10110", "10100")
+    );
+    let d03 = item("D03");
+    assert!(d03.changed && d03.original_pvaf < 0.5, "{d03:?}");
+    assert_eq!(d03.mesa[0].q, "00100");
+    let changed: Vec<&str> = v
+        .items
+        .iter()
+        .filter(|i| i.changed)
+        .map(|i| i.item.as_str())
+        .collect();
+    assert_eq!(changed, ["D03", "D11", "D12"]);
+    for i in &v.items {
+        assert_eq!(i.mesa.len(), 5);
+        assert!((i.mesa[4].pvaf - 1.0).abs() < 1e-12);
+        assert!(
+            i.mesa.windows(2).all(|w| w[0].pvaf <= w[1].pvaf + 1e-12),
+            "{}",
+            i.item
+        );
+    }
+}
+
+#[test]
+fn srmsr_is_recomputed_from_the_output() {
+    // SRMSR (Maydeu-Olivares, 2013) recomputed from the reported classes and pattern
+    // probabilities and the data (frac20 has no missing responses), for DINA and G-DINA; the
+    // saturated model fits the pairwise correlations better.
+    let data = read_responses(fixture("frac20/data.csv").as_bytes(), "data.csv").unwrap();
+    let mut values = Vec::new();
+    for model in [CdmModel::Dina, CdmModel::Gdina] {
+        let r = fit(
+            "frac20",
+            &CdmOptions {
+                model,
+                starts: 1,
+                ..Default::default()
+            },
+        );
+        let nj = r.items.len();
+        // P(x_j = 1 | class) for every class, from the reported pattern probabilities.
+        let p: Vec<Vec<f64>> = r
+            .items
+            .iter()
+            .map(|item| {
+                r.classes
+                    .iter()
+                    .map(|class| {
+                        let label: String = item
+                            .required
+                            .iter()
+                            .map(|a| {
+                                let k = r.attributes.iter().position(|b| b == a).unwrap();
+                                class.pattern.as_bytes()[k] as char
+                            })
+                            .collect();
+                        item.groups
+                            .iter()
+                            .find(|g| g.pattern == label)
+                            .unwrap()
+                            .prob
+                    })
+                    .collect()
+            })
+            .collect();
+        let pi: Vec<f64> = r.classes.iter().map(|c| c.proportion).collect();
+        let n = data.n_persons() as f64;
+        let mean = |j: usize| {
+            (0..data.n_persons())
+                .map(|i| f64::from(data.person(i)[j]))
+                .sum::<f64>()
+                / n
+        };
+        let mut sum = 0.0;
+        for j in 0..nj {
+            for k in j + 1..nj {
+                let both = (0..data.n_persons())
+                    .map(|i| f64::from(data.person(i)[j] * data.person(i)[k]))
+                    .sum::<f64>()
+                    / n;
+                let (a, b) = (mean(j), mean(k));
+                let observed = (both - a * b) / (a * (1.0 - a) * b * (1.0 - b)).sqrt();
+                let pj: f64 = p[j].iter().zip(&pi).map(|(x, w)| x * w).sum();
+                let pk: f64 = p[k].iter().zip(&pi).map(|(x, w)| x * w).sum();
+                let pjk: f64 = (0..pi.len()).map(|c| p[j][c] * p[k][c] * pi[c]).sum();
+                let implied = (pjk - pj * pk) / (pj * (1.0 - pj) * pk * (1.0 - pk)).sqrt();
+                sum += (observed - implied).powi(2);
+            }
+        }
+        let expected = (sum / (nj * (nj - 1) / 2) as f64).sqrt();
+        let ours = r.srmsr.unwrap();
+        assert!(
+            (ours - expected).abs() < 1e-12,
+            "{model:?}: {ours} vs {expected}"
+        );
+        values.push(ours);
+    }
+    eprintln!(
+        "frac20 SRMSR: DINA {:.4}, G-DINA {:.4}",
+        values[0], values[1]
+    );
+    assert!(values[1] < values[0]);
+}

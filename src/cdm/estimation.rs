@@ -236,6 +236,16 @@ impl<'a> CdmEm<'a> {
         self.accumulate(tables, range)
     }
 
+    /// Expected examinees answering item j and expected correct answers, per class (last
+    /// E-step).
+    pub fn class_counts(&self, j: usize) -> (Vec<f64>, Vec<f64>) {
+        let (s, nj, c) = (self.stride, self.n_items, self.n_classes);
+        let n = (0..c)
+            .map(|t| self.class_n[t] - self.acc[(nj + j) * s + t])
+            .collect();
+        (n, self.acc[j * s..j * s + c].to_vec())
+    }
+
     /// Expected examinees and correct answers per reduced group of item j: `(N_jl, R_jl)`.
     pub fn group_counts(&self, j: usize) -> (Vec<f64>, Vec<f64>) {
         let mut n = vec![0.0; self.n_groups[j]];

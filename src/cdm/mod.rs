@@ -13,8 +13,10 @@
 pub mod additive;
 pub mod design;
 pub mod estimation;
+pub mod fit;
 pub mod patterns;
 pub mod profile;
+pub mod qvalidation;
 
 use crate::data::{QMatrix, ResponseMatrix, MISSING};
 use crate::em::{run_em, Acceleration, Control, EmOptions, Progress, StopReason};
@@ -336,6 +338,11 @@ pub struct CdmCalibration {
     pub classes: Vec<ClassProportion>,
     /// How the standard errors were computed.
     pub se_method: &'static str,
+    /// Standardized root mean squared residual of the item-pair correlations (null when a
+    /// correlation is undefined).
+    pub srmsr: Option<f64>,
+    /// Q-matrix validation (GDI / PVAF) from this fit's posterior.
+    pub q_validation: qvalidation::QValidation,
     /// Notes: non-convergence, boundary estimates, singular information.
     pub warnings: Vec<Warning>,
 }
@@ -673,6 +680,26 @@ fn results(
                 .sum(),
         })
         .collect();
+    let by_class: Vec<Vec<f64>> = (0..data.n_items())
+        .map(|j| {
+            problem.group[j]
+                .iter()
+                .map(|&g| problem.probs[j][g as usize])
+                .collect()
+        })
+        .collect();
+    let srmsr = fit::srmsr(data, &by_class, &problem.pi);
+    let q_validation = qvalidation::QValidation {
+        method: "GDI / PVAF (de la Torre & Chiu, 2016) from this fit's posterior: per item, the best q-vector with 1, 2, ... attributes, and the first whose PVAF reaches epsilon (the Q-matrix's own kept when it has no more attributes and reaches epsilon)",
+        epsilon: qvalidation::EPSILON,
+        items: (0..data.n_items())
+            .map(|j| {
+                let (n, r) = problem.class_counts(j);
+                let original = required[j].iter().fold(0u32, |m, &a| m | (1 << a));
+                qvalidation::validate_item(&data.items()[j], original, classes, k, &n, &r)
+            })
+            .collect(),
+    };
     let npar_items: usize = required
         .iter()
         .map(|r| options.model.item_parameters(r.len()))
@@ -723,6 +750,8 @@ fn results(
             })
             .collect(),
         se_method: "outer product of the per-examinee gradients of the item parameters (incomplete information, GDINA's SE.type = 2); probabilities and deltas by the delta method",
+        srmsr,
+        q_validation,
         warnings,
     }
 }

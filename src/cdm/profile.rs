@@ -31,7 +31,7 @@ use crate::error::{ErrorCode, InputError, Result, Warning};
 use crate::irt::patterns::Patterns;
 use crate::EngineInfo;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One examinee's profile (patterns as digits, attribute 1 first).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -117,7 +117,7 @@ pub struct PatternClassification {
 /// l, the summed posteriors `sums[l][c] = Σ_{i: ĉ_i = l} w_ic`, with `n` examinees; and per
 /// class its `CCM_cc` (None when `w̄_c` = 0).
 fn accuracy_consistency(
-    sums: &HashMap<usize, Vec<f64>>,
+    sums: &BTreeMap<usize, Vec<f64>>,
     n_classes: usize,
     n: f64,
 ) -> (f64, f64, Vec<Option<f64>>) {
@@ -184,7 +184,7 @@ pub fn classify(
     let mut lik = vec![0.0; flat.stride];
     let bits = |class: usize| pattern_label(classes[class], k);
     // Summed posteriors by MAP class (profiles) and by EAP class (each attribute).
-    let mut by_map: HashMap<usize, Vec<f64>> = HashMap::new();
+    let mut by_map: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
     // Per attribute and class, Σ w_ic over examinees whose EAP masters the attribute; per
     // attribute, Σ P(α_k = α̂_ik | x_i).
     let mut eap_ones = vec![0.0; k * c];
