@@ -10,6 +10,7 @@
 // can live in one document.
 
 import { h } from './format.js';
+import { staticTable } from './table.js';
 
 const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -283,8 +284,10 @@ export function formatSize(bytes) {
  * Options: `title`, `description`, `button` (the chooser's label), `helpId`
  * (a help paragraph elsewhere that describes the file, for aria-describedby),
  * `accept`, `csvOnly` (refuse .xlsx), `removable` (an optional file),
- * `emptyMessage` (for an empty file), `onChange(file)` (after a file was read
- * or removed: the slot's file, or null).
+ * `emptyMessage` (for an empty file: shown after its name, or a function of
+ * the name giving the whole message), `singleFileMessage` (when several files
+ * are dropped), `onChange(file)` (after a file was read or removed: the
+ * slot's file, or null).
  */
 export function createFileSlot({
   id,
@@ -296,6 +299,7 @@ export function createFileSlot({
   csvOnly = false,
   removable = false,
   emptyMessage = 'The file is empty.',
+  singleFileMessage = 'Please drop a single file.',
   onChange = () => {},
 }) {
   const ids = (name) => `${id}-${name}`;
@@ -368,7 +372,7 @@ export function createFileSlot({
     try {
       if (csvOnly && /\.xlsx$/i.test(chosen.name)) throw new Error(`${chosen.name} is an Excel file; save it as CSV and choose it again.`);
       const bytes = new Uint8Array(await chosen.arrayBuffer());
-      if (!bytes.length) throw new Error(`${chosen.name}: ${emptyMessage}`);
+      if (!bytes.length) throw new Error(typeof emptyMessage === 'function' ? emptyMessage(chosen.name) : `${chosen.name}: ${emptyMessage}`);
       loaded = { name: chosen.name, bytes };
     } catch (err) {
       loaded = { name: chosen.name, error: err?.message ?? String(err) };
@@ -384,7 +388,7 @@ export function createFileSlot({
     if (chosen) read(chosen);
   });
   acceptDrops(drop, (files) => {
-    if (files.length > 1) showError('Please drop a single file.');
+    if (files.length > 1) showError(singleFileMessage);
     else read(files[0]);
   });
   removeButton?.addEventListener('click', () => {
@@ -438,10 +442,13 @@ export function csvText(bytes) {
 
 /**
  * Rows of fields from CSV text (RFC 4180 quoting; the delimiter, comma,
- * semicolon or tab, is the one the first line uses most), at most `maxRows`
- * rows (for previews). Empty lines are skipped.
+ * semicolon or tab, is the one the first line uses most; a leading
+ * byte-order mark is dropped). Options: `maxRows`, at most that many rows
+ * (for previews); `keepEmptyLines`, an empty line is a row of one empty
+ * field (so that rows keep their line numbers) rather than skipped.
  */
-export function parseCsv(text, maxRows = Infinity) {
+export function parseCsv(text, { maxRows = Infinity, keepEmptyLines = false } = {}) {
+  text = text.replace(/^\uFEFF/, '');
   const firstLine = text.split(/\r\n|\n|\r/, 1)[0] ?? '';
   const count = (c) => firstLine.split(c).length - 1;
   const delimiter = [',', ';', '\t'].reduce((best, c) => (count(c) > count(best) ? c : best), ',');
@@ -451,7 +458,7 @@ export function parseCsv(text, maxRows = Infinity) {
   let quoted = false;
   const endRow = () => {
     row.push(cell);
-    if (row.length > 1 || row[0] !== '') rows.push(row);
+    if (keepEmptyLines || row.length > 1 || row[0] !== '') rows.push(row);
     row = [];
     cell = '';
   };
@@ -482,15 +489,11 @@ export function parseCsv(text, maxRows = Infinity) {
  */
 export function previewTable(tableId, caption, rows) {
   const [header = [], ...body] = rows;
-  return h(
-    'div',
-    { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': `${tableId}-caption` },
-    h(
-      'table',
-      { id: tableId, class: 'data-table__table group-table' },
-      h('caption', { id: `${tableId}-caption` }, caption),
-      h('thead', {}, h('tr', {}, header.map((name) => h('th', { scope: 'col' }, name)))),
-      h('tbody', {}, body.map((cells) => h('tr', {}, cells.map((value) => h('td', {}, value))))),
-    ),
-  );
+  return staticTable({
+    id: tableId,
+    className: 'preview-table',
+    caption,
+    head: header.map((name) => h('th', { scope: 'col' }, name)),
+    body: body.map((cells) => h('tr', {}, cells.map((value) => h('td', {}, value)))),
+  });
 }

@@ -254,3 +254,33 @@ export function numberColumn(key, label, description, { digits = 3, value = (row
 
 /** A column of whole numbers with thousands separators. */
 export const intColumn = (key, label, description) => ({ key, label, description, numeric: true, render: (row, cell) => cell.append(fmtInt(row[key])) });
+
+/**
+ * A numeric <td>: `digits` decimals (an em dash for a missing value), the
+ * full value in data-value (for copying and the tests); `className` adds
+ * classes (e.g. 'se').
+ */
+export function numberCell(value, digits = 3, className = null) {
+  return h('td', { class: ['num', className].filter(Boolean).join(' '), 'data-value': isNumber(value) ? String(value) : null }, fmt(value, digits));
+}
+
+/**
+ * A small fixed table (no sorting or search) with `caption` (id `captionId`,
+ * by default `<id>-caption`), the header row's cells `head` and the body's
+ * rows `body` (nodes, or arrays of them); `className` adds classes to the
+ * table. Wide tables scroll sideways in a focusable container named by the
+ * caption.
+ */
+export function staticTable({ id, caption, captionId = `${id}-caption`, className = null, head, body }) {
+  return h(
+    'div',
+    { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': captionId },
+    h(
+      'table',
+      { id, class: ['data-table__table group-table', className].filter(Boolean).join(' ') },
+      h('caption', { id: captionId }, caption),
+      h('thead', {}, h('tr', {}, head)),
+      h('tbody', {}, body),
+    ),
+  );
+}

@@ -1,7 +1,7 @@
 // Pieces shared by the tool pages besides the data panel (data-input.js):
-// the status line, the busy state, the results region (header with
-// downloads, summary statistics, showing and clearing it), the progress
-// panel of a long run.
+// the Run row and status line, messages, the busy state, the results region
+// (header with downloads, summary statistics, showing and clearing it), form
+// pieces, the progress panel of a long run and how the run stopped.
 
 import { DASH, fmt, fmtInt, fmtSci, h, isNumber } from './format.js';
 import { disposeChart } from './charts.js';
@@ -19,6 +19,25 @@ export function toolSection({ id, titleId, title, lead, resultsId, resultsTitleI
     panels,
     h('div', { id: resultsId, class: 'results', hidden: true, 'aria-labelledby': resultsTitleId, role: 'region' }),
   );
+}
+
+/**
+ * The Run row: the page's primary button (id `<idPrefix>run`, `label`) and
+ * its status line (id `<idPrefix>status`, a polite live region).
+ */
+export function runRow(idPrefix, label) {
+  return h(
+    'div',
+    { class: 'run-row' },
+    h('button', { type: 'button', id: `${idPrefix}run`, class: 'button button--primary button--large' }, label),
+    h('p', { id: `${idPrefix}status`, class: 'status', role: 'status', 'aria-live': 'polite' }),
+  );
+}
+
+/** Shows `message` in the (hidden until needed) message element `el`. */
+export function showMessage(el, message) {
+  el.hidden = false;
+  el.textContent = message;
 }
 
 /** Replaces the status line's text, with a spinner in front while work runs. */
@@ -130,9 +149,9 @@ export function textInput(inputId, value, { inputmode = 'decimal', size = 8, des
   });
 }
 
-/** A labelled field: the `input` with its visible label. */
-export function labelledField(inputId, label, input) {
-  return h('div', { class: 'field' }, h('label', { for: inputId, class: 'field__label' }, label), input);
+/** A labelled field: the `input` with its visible label; `wide` for a long input (a list). */
+export function labelledField(inputId, label, input, { wide = false } = {}) {
+  return h('div', { class: wide ? 'field field--wide' : 'field' }, h('label', { for: inputId, class: 'field__label' }, label), input);
 }
 
 /** The (hidden until filled) error paragraphs `<id>-error` of the controls `ids`. */
@@ -257,4 +276,23 @@ export function createProgress({ idPrefix, label = 'Calibration progress' }) {
   }
 
   return { element, cancelButton, start, show, stop };
+}
+
+const STOP_REASONS = {
+  converged: 'converged',
+  iteration_limit: 'iteration limit reached',
+  cancelled: 'cancelled',
+};
+
+/** Why an iterative run stopped, in words ("iteration limit reached"), from its `stop_reason`; null when not reported. */
+export function stopReason(result) {
+  return STOP_REASONS[result.stop_reason] ?? result.stop_reason ?? null;
+}
+
+/** How an iterative run ended: "converged in 12 iterations", "not converged: iteration limit reached after 500 iterations". */
+export function describeStop(result) {
+  const n = fmtInt(result.iterations);
+  const its = result.iterations === 1 ? 'iteration' : 'iterations';
+  if (result.converged) return `converged in ${n} ${its}`;
+  return `not converged: ${STOP_REASONS[result.stop_reason] ?? result.stop_reason} after ${n} ${its}`;
 }

@@ -15,8 +15,8 @@
 // Every number shown comes from the engine's result; nothing is computed here.
 
 import { analyzeItems, calibrateCdm, cancelCdm } from '../engine.js';
-import { DASH, fmt, fmtInt, fmtSci, h, isNumber } from '../format.js';
-import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS, numberColumn } from '../table.js';
+import { DASH, fmtInt, fmtSci, h, isNumber } from '../format.js';
+import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS, numberCell, numberColumn, staticTable } from '../table.js';
 import { chartFigure, chartsAvailable, renderBars } from '../charts.js';
 import { baseName, cliCsv, downloadCsv, downloadJson } from '../download.js';
 import { createDataInput, createFileSlot, csvText, parseCsv, previewTable, responseFileHelp } from '../data-input.js';
@@ -24,8 +24,8 @@ import { publishCdmCalibration } from '../handoff.js';
 import {
   choice,
   clearFieldErrors,
-  clearResults,
   createProgress,
+  describeStop,
   fieldError,
   fieldErrors as errors,
   hiddenHelp,
@@ -33,9 +33,12 @@ import {
   markBusy,
   numberStat,
   resultsHeader,
+  runRow,
   setStatus,
+  showMessage as showError,
   showResults,
   stat,
+  stopReason,
   textInput,
   toolSection,
   warningsPanel,
@@ -111,12 +114,6 @@ const DISTRIBUTIONS = [
 
 // The options' defaults (GDINA's).
 const DEFAULTS = { tol: '0.0001', maxIter: '2000', starts: '3', seed: '123456' };
-
-const STOP_REASONS = {
-  converged: 'converged',
-  iteration_limit: 'iteration limit reached',
-  cancelled: 'cancelled',
-};
 
 // Which form control each option named in an engine error belongs to.
 const OPTION_FIELDS = {
@@ -264,12 +261,7 @@ function optionsPanel() {
       ),
     ),
     h('p', { id: 'cdm-options-error', class: 'error-message', role: 'alert', hidden: true }),
-    h(
-      'div',
-      { class: 'run-row' },
-      h('button', { type: 'button', id: 'cdm-run', class: 'button button--primary button--large' }, 'Run calibration'),
-      h('p', { id: 'cdm-status', class: 'status', role: 'status', 'aria-live': 'polite' }),
-    ),
+    runRow('cdm-', 'Run calibration'),
   );
 }
 
@@ -319,7 +311,7 @@ export function mount(container) {
   });
   data.element.append(
     h('p', { class: 'help', id: 'cdm-data-sizes', role: 'status', hidden: true }),
-    h('div', { id: 'cdm-data-preview', hidden: true }),
+    h('div', { id: 'cdm-data-preview', class: 'file-preview', hidden: true }),
     h('div', { class: 'form-files' }, qSlot.element),
     qHelp(),
   );
@@ -342,11 +334,6 @@ export function mount(container) {
   const selectedModel = () => root.querySelector('input[name="cdm-model"]:checked').value;
 
   // ---- messages
-  /** Shows `message` in the error paragraph `target`. */
-  function showError(target, message) {
-    target.hidden = false;
-    target.textContent = message;
-  }
   /** Clears the messages; an error the engine found in the Q-matrix stays until that file is replaced. */
   function clearErrors() {
     data.clearError();
@@ -367,7 +354,7 @@ export function mount(container) {
     const previewBox = $('#cdm-data-preview');
     sizes.hidden = true;
     const text = loaded.bytes.length <= PREVIEW_MAX_BYTES ? csvText(loaded.bytes) : null;
-    const rows = text === null ? [] : parseCsv(text, PREVIEW_ROWS + 1);
+    const rows = text === null ? [] : parseCsv(text, { maxRows: PREVIEW_ROWS + 1 });
     previewBox.replaceChildren(...(rows.length ? [previewTable('cdm-data-preview-table', `First rows of ${loaded.name}`, rows)] : []));
     previewBox.hidden = !rows.length;
     if (loaded.bytes.length > PREVIEW_MAX_BYTES) return;
@@ -570,14 +557,6 @@ export function mount(container) {
   syncOptionControls();
 }
 
-/** How the calibration stopped: "converged in 50 iterations" or why it did not. */
-function describeStop(result) {
-  const n = fmtInt(result.iterations);
-  const its = result.iterations === 1 ? 'iteration' : 'iterations';
-  if (result.converged) return `converged in ${n} ${its}`;
-  return `not converged: ${STOP_REASONS[result.stop_reason] ?? result.stop_reason} after ${n} ${its}`;
-}
-
 // ----------------------------------------------------------------- results
 
 /** The link the result's delta coefficients are on (the engine's `link`; the additive models' own). */
@@ -653,7 +632,7 @@ function summarySection(result) {
       numberStat('SABIC', result.sabic, 3, { id: 'cdm-sabic', title: 'Sample-size adjusted BIC: deviance + npar ln((N + 2) / 24)' }),
       stat('Converged', converged ? 'Yes' : 'No', {
         id: 'cdm-converged',
-        note: converged ? null : (STOP_REASONS[result.stop_reason] ?? result.stop_reason ?? null),
+        note: converged ? null : stopReason(result),
         flagged: !converged,
         title: 'Whether EM stopped because the largest change fell below the tolerance',
       }),
@@ -674,47 +653,32 @@ function summarySection(result) {
 
 /** The starts' log-likelihoods after their screening iterations, the kept one marked. */
 function startsTable(result) {
-  const cell = (value) => h('td', { class: 'num', 'data-value': isNumber(value) ? String(value) : null }, fmt(value, 3));
-  return h(
-    'div',
-    { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'cdm-starts-caption' },
-    h(
-      'table',
-      { id: 'cdm-starts-table', class: 'data-table__table group-table' },
-      h('caption', { id: 'cdm-starts-caption' }, 'Starts: log-likelihood after their screening iterations'),
+  return staticTable({
+    id: 'cdm-starts-table',
+    captionId: 'cdm-starts-caption',
+    caption: 'Starts: log-likelihood after their screening iterations',
+    head: [
+      h('th', { scope: 'col' }, 'Start'),
+      h('th', { scope: 'col', class: 'num' }, 'Log-likelihood'),
+      h('th', { scope: 'col', class: 'num' }, 'Iterations'),
+      h('th', { scope: 'col' }, 'Converged'),
+    ],
+    body: (result.starts ?? []).map((s, i) =>
       h(
-        'thead',
-        {},
+        'tr',
+        { 'data-start': String(i) },
         h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, 'Start'),
-          h('th', { scope: 'col', class: 'num' }, 'Log-likelihood'),
-          h('th', { scope: 'col', class: 'num' }, 'Iterations'),
-          h('th', { scope: 'col' }, 'Converged'),
+          'th',
+          { scope: 'row' },
+          i === 0 ? '1 (fixed values)' : `${i + 1} (random)`,
+          i === result.best_start ? [' ', h('span', { class: 'badge badge--current' }, 'kept')] : null,
         ),
-      ),
-      h(
-        'tbody',
-        {},
-        (result.starts ?? []).map((s, i) =>
-          h(
-            'tr',
-            { 'data-start': String(i) },
-            h(
-              'th',
-              { scope: 'row' },
-              i === 0 ? '1 (fixed values)' : `${i + 1} (random)`,
-              i === result.best_start ? [' ', h('span', { class: 'badge badge--current' }, 'kept')] : null,
-            ),
-            cell(s.loglik),
-            h('td', { class: 'num' }, fmtInt(s.iterations)),
-            h('td', {}, s.converged ? 'yes' : 'no'),
-          ),
-        ),
+        numberCell(s.loglik),
+        h('td', { class: 'num' }, fmtInt(s.iterations)),
+        h('td', {}, s.converged ? 'yes' : 'no'),
       ),
     ),
-  );
+  });
 }
 
 // ---------------------------------------------------------------- hand-off
@@ -760,11 +724,6 @@ function masteredNames(pattern, attributes) {
   return names.length ? names.join(', ') : 'none';
 }
 
-/** A numeric cell with `digits` decimals and the full value in data-value. */
-function numCell(value, digits = 3, className = null) {
-  return h('td', { class: ['num', className].filter(Boolean).join(' '), 'data-value': isNumber(value) ? String(value) : null }, fmt(value, digits));
-}
-
 /** The expanded part of an item's row: its pattern probabilities and its delta coefficients, with SEs. */
 function itemDetails(item, link) {
   const required = item.required ?? [];
@@ -773,53 +732,27 @@ function itemDetails(item, link) {
   return h(
     'div',
     { class: 'item-details', 'data-item': item.item },
-    h(
-      'div',
-      { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': `${key('patterns')}-caption` },
-      h(
-        'table',
-        { class: 'data-table__table group-table cdm-item-patterns', id: key('patterns') },
-        h('caption', { id: `${key('patterns')}-caption` }, `Success probabilities of ${item.item} by pattern of its required attributes (${required.join(', ')})`),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, 'Pattern'),
-            h('th', { scope: 'col' }, 'Mastered'),
-            h('th', { scope: 'col', class: 'num' }, 'Probability'),
-            h('th', { scope: 'col', class: 'num se' }, 'SE'),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          (item.groups ?? []).map((g) =>
-            h('tr', { 'data-pattern': g.pattern }, h('th', { scope: 'row' }, g.pattern), h('td', {}, masteredNames(g.pattern, required)), numCell(g.prob, 4), numCell(g.se, 4, 'se')),
-          ),
-        ),
+    staticTable({
+      id: key('patterns'),
+      className: 'cdm-item-patterns',
+      caption: `Success probabilities of ${item.item} by pattern of its required attributes (${required.join(', ')})`,
+      head: [
+        h('th', { scope: 'col' }, 'Pattern'),
+        h('th', { scope: 'col' }, 'Mastered'),
+        h('th', { scope: 'col', class: 'num' }, 'Probability'),
+        h('th', { scope: 'col', class: 'num se' }, 'SE'),
+      ],
+      body: (item.groups ?? []).map((g) =>
+        h('tr', { 'data-pattern': g.pattern }, h('th', { scope: 'row' }, g.pattern), h('td', {}, masteredNames(g.pattern, required)), numberCell(g.prob, 4), numberCell(g.se, 4, 'se')),
       ),
-    ),
-    h(
-      'div',
-      { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': `${key('delta')}-caption` },
-      h(
-        'table',
-        { class: 'data-table__table group-table cdm-item-delta', id: key('delta') },
-        h('caption', { id: `${key('delta')}-caption` }, `Delta coefficients of ${item.item} on the ${linkName(link)} link (attributes: ${numbering})`),
-        h(
-          'thead',
-          {},
-          h('tr', {}, h('th', { scope: 'col' }, 'Coefficient'), h('th', { scope: 'col', class: 'num' }, 'Value'), h('th', { scope: 'col', class: 'num se' }, 'SE')),
-        ),
-        h(
-          'tbody',
-          {},
-          (item.delta ?? []).map((d) => h('tr', { 'data-param': d.param }, h('th', { scope: 'row' }, d.param), numCell(d.value, 4), numCell(d.se, 4, 'se'))),
-        ),
-      ),
-    ),
+    }),
+    staticTable({
+      id: key('delta'),
+      className: 'cdm-item-delta',
+      caption: `Delta coefficients of ${item.item} on the ${linkName(link)} link (attributes: ${numbering})`,
+      head: [h('th', { scope: 'col' }, 'Coefficient'), h('th', { scope: 'col', class: 'num' }, 'Value'), h('th', { scope: 'col', class: 'num se' }, 'SE')],
+      body: (item.delta ?? []).map((d) => h('tr', { 'data-param': d.param }, h('th', { scope: 'row' }, d.param), numberCell(d.value, 4), numberCell(d.se, 4, 'se'))),
+    }),
   );
 }
 

@@ -16,34 +16,34 @@
 
 import { equateForms } from '../engine.js';
 import { DASH, fmt, fmtInt, fmtSci, fmtShort, h, isNumber } from '../format.js';
-import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS, numberColumn } from '../table.js';
+import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS, numberCell, numberColumn, staticTable } from '../table.js';
 import { chartFigure, chartsAvailable, renderItemCurves, renderLines } from '../charts.js';
-import { baseName, csvField, downloadCsv, downloadJson } from '../download.js';
-import { acceptDrops, formatSize } from '../data-input.js';
+import { baseName, cliCsv, downloadCsv, downloadJson } from '../download.js';
+import { createFileSlot } from '../data-input.js';
 import {
   choice,
   clearFieldErrors,
-  clearResults,
   fieldError,
+  fieldErrors as errors,
+  hiddenHelp,
+  labelledField as labelled,
   markBusy,
+  numberStat,
   resultsHeader,
+  runRow,
   setStatus,
+  showMessage as showError,
   showResults,
   stat,
   textInput,
   toolSection,
   warningsPanel,
-  fieldErrors as errors,
-  hiddenHelp,
-  labelledField as labelled,
 } from '../tool-ui.js';
 
 export const id = 'equating';
 export const title = 'Equating';
 
-const ACCEPT = '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-// The three input files: key, heading, what it is, the chooser's label, the help paragraph.
+// The three input files: key, heading, what it is, its description, the chooser's label, the help paragraph.
 const FILES = [
   {
     key: 'base',
@@ -124,7 +124,7 @@ const OPTION_FIELDS = {
 
 // ------------------------------------------------------------------ markup
 
-function template() {
+function template(slots) {
   return toolSection(
     {
       id,
@@ -134,41 +134,18 @@ function template() {
       resultsId: 'eq-results',
       resultsTitleId: 'eq-results-title',
     },
-    filesPanel(),
+    filesPanel(slots),
     optionsPanel(),
   );
 }
 
-function fileBlock({ key, label, description, button, help }) {
-  return h(
-    'div',
-    { class: 'form-file', role: 'group', 'aria-labelledby': `eq-${key}-title` },
-    h('h3', { class: 'form-file__title', id: `eq-${key}-title` }, label),
-    h('p', { class: 'help form-file__description', id: `eq-${key}-description` }, description),
-    h(
-      'div',
-      { class: 'item-models params-file', id: `eq-${key}-drop` },
-      h('input', {
-        type: 'file',
-        id: `eq-${key}-input`,
-        class: 'visually-hidden file-input',
-        accept: ACCEPT,
-        'aria-describedby': `eq-${key}-description ${help} eq-${key}-error`,
-      }),
-      h('label', { for: `eq-${key}-input`, class: 'button button--small' }, button),
-      h('span', { class: 'dropzone__or' }, 'or drop it here'),
-      h('p', { class: 'item-models__current', id: `eq-${key}-current`, hidden: true }),
-    ),
-    h('p', { id: `eq-${key}-error`, class: 'error-message', role: 'alert', hidden: true }),
-  );
-}
-
-function filesPanel() {
+/** The files' panel: the three file slots (createFileSlot), their help and the sample. */
+function filesPanel(slots) {
   return h(
     'div',
     { class: 'panel input-panel', id: 'eq-files-panel', role: 'group', 'aria-labelledby': 'eq-files-title' },
     h('h2', { class: 'panel__title', id: 'eq-files-title' }, 'Forms and common items'),
-    h('div', { class: 'form-files' }, FILES.map(fileBlock)),
+    h('div', { class: 'form-files' }, slots.map((slot) => slot.element)),
     h('p', { id: 'eq-files-error', class: 'error-message', role: 'alert', hidden: true }),
     h(
       'p',
@@ -365,19 +342,32 @@ function optionsPanel() {
       h('button', { type: 'button', id: 'eq-include-all', class: 'button button--small button--quiet' }, 'Use all common items'),
     ),
     h('p', { id: 'eq-options-error', class: 'error-message', role: 'alert', hidden: true }),
-    h(
-      'div',
-      { class: 'run-row' },
-      h('button', { type: 'button', id: 'eq-run', class: 'button button--primary button--large' }, 'Run equating'),
-      h('p', { id: 'eq-status', class: 'status', role: 'status', 'aria-live': 'polite' }),
-    ),
+    runRow('eq-', 'Run equating'),
   );
 }
 
 // ------------------------------------------------------------------- mount
 
 export function mount(container) {
-  const root = template();
+  // Each slot keeps its latest file: { name, bytes } (loaded), { name, bytes, error } (the engine
+  // found a problem in it; still used, the message stays until the file is replaced or a run
+  // succeeds) or { name, error } (could not be read).
+  const slots = Object.fromEntries(
+    FILES.map((f) => [
+      f.key,
+      createFileSlot({
+        id: `eq-${f.key}`,
+        title: f.label,
+        description: f.description,
+        button: f.button,
+        helpId: f.help,
+        emptyMessage: (name) => `${name} is empty: it needs a header row and one row per ${f.key === 'anchors' ? 'common item' : 'item'}.`,
+        singleFileMessage: `Please drop a single file: the ${f.noun}.`,
+        onChange: (file) => fileChanged(f, file),
+      }),
+    ]),
+  );
+  const root = template(Object.values(slots));
   container.append(root);
   const $ = (sel) => root.querySelector(sel);
   const status = $('#eq-status');
@@ -388,39 +378,18 @@ export function mount(container) {
   const optionsError = $('#eq-options-error');
   const filesError = $('#eq-files-error');
 
-  // key -> { name, bytes } (loaded), { name, bytes, error } (the engine found a problem in it;
-  // still used, the message stays until the file is replaced or a run succeeds) or
-  // { name, error } (could not be read).
-  const files = { base: null, new: null, anchors: null };
   let busy = false;
   let runCounter = 0; // replies for an older run are ignored
-  const loadCounters = { base: 0, new: 0, anchors: 0 }; // per file: a later choice of the same file wins
   let excluded = []; // common items (new-form names) left out of the link
   let lastResult = null;
 
   const selectedMethod = () => root.querySelector('input[name="eq-method"]:checked').value;
-  const fileLabel = (key) => FILES.find((f) => f.key === key);
 
   // ---- messages
-  function showError(target, message) {
-    target.hidden = false;
-    target.textContent = message;
-  }
-  function showFileError(key, message) {
-    showError($(`#eq-${key}-error`), message);
-    $(`#eq-${key}-input`).setAttribute('aria-invalid', 'true');
-  }
   /** Clears the option errors; a file's error stays until that file is replaced. */
   function clearErrors() {
     clearFieldErrors(root, [optionsError, filesError]);
-    for (const { key } of FILES) {
-      const error = $(`#eq-${key}-error`);
-      if (files[key]?.error) showFileError(key, files[key].error);
-      else {
-        error.hidden = true;
-        error.textContent = '';
-      }
-    }
+    for (const slot of Object.values(slots)) slot.refreshError();
   }
   function setBusy(isBusy) {
     busy = isBusy;
@@ -428,47 +397,18 @@ export function mount(container) {
   }
 
   // ---- files
-  function showFile(key) {
-    const loaded = files[key];
-    const current = $(`#eq-${key}-current`);
-    current.hidden = false;
-    if (!loaded.bytes) current.textContent = `${loaded.name}: not used (see the message below).`;
-    else current.replaceChildren('Loaded: ', h('strong', {}, loaded.name), ` (${formatSize(loaded.bytes.length)})`);
-    if (loaded.error) showFileError(key, loaded.error);
-    else {
-      $(`#eq-${key}-error`).hidden = true;
-      $(`#eq-${key}-input`).removeAttribute('aria-invalid');
-    }
-  }
-
-  function useFile(key, loaded) {
-    files[key] = loaded;
+  /** A file was chosen or dropped (read into its slot). */
+  function fileChanged(f, loaded) {
     // The left-out common items are names of the new form's items in the anchor file.
-    if (key !== 'base' && excluded.length) setExcluded([]);
-    showFile(key);
-  }
-
-  async function loadFile(key, file) {
-    const token = ++loadCounters[key];
-    let loaded;
-    try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      if (!bytes.length) throw new Error(`${file.name} is empty: it needs a header row and one row per ${key === 'anchors' ? 'common item' : 'item'}.`);
-      loaded = { name: file.name, bytes };
-    } catch (error) {
-      loaded = { name: file.name, error: error?.message ?? String(error) };
-    }
-    if (token !== loadCounters[key]) return;
-    useFile(key, loaded);
-    if (!busy && !loaded.error) {
-      const missing = FILES.filter((f) => !files[f.key]?.bytes).map((f) => f.noun);
-      setStatus(
-        status,
-        missing.length
-          ? `${loaded.name} is loaded. Choose the ${missing.join(' and the ')}, then select Run equating.`
-          : `${loaded.name} is loaded. Choose the method and options, then select Run equating.`,
-      );
-    }
+    if (f.key !== 'base' && excluded.length) setExcluded([]);
+    if (busy || loaded.error) return;
+    const missing = FILES.filter((g) => !slots[g.key].ready).map((g) => g.noun);
+    setStatus(
+      status,
+      missing.length
+        ? `${loaded.name} is loaded. Choose the ${missing.join(' and the ')}, then select Run equating.`
+        : `${loaded.name} is loaded. Choose the method and options, then select Run equating.`,
+    );
   }
 
   async function runSample() {
@@ -492,7 +432,7 @@ export function mount(container) {
       return;
     }
     setBusy(false);
-    for (const [key, file] of loaded) useFile(key, file);
+    for (const [key, file] of loaded) slots[key].set(file);
     setExcluded([]);
     $('#eq-d').value = SAMPLE.D;
     run();
@@ -571,8 +511,8 @@ export function mount(container) {
   function engineNames() {
     const names = {};
     for (const f of FILES) {
-      const name = files[f.key].name;
-      const same = FILES.filter((g) => files[g.key].name === name).length > 1;
+      const name = slots[f.key].file.name;
+      const same = FILES.filter((g) => slots[g.key].file.name === name).length > 1;
       names[f.key] = same ? `${name} (${f.engineName})` : name;
     }
     return names;
@@ -586,12 +526,9 @@ export function mount(container) {
     if (rerunError) rerunError.hidden = true;
     let missing = false;
     for (const f of FILES) {
-      if (!files[f.key]) {
-        showFileError(f.key, `Choose the ${f.noun} (or try the sample data), then select Run.`);
-        missing = true;
-      } else if (!files[f.key].bytes) {
-        missing = true;
-      }
+      const slot = slots[f.key];
+      if (!slot.file) slot.showError(`Choose the ${f.noun} (or try the sample data), then select Run.`);
+      if (!slot.ready) missing = true;
     }
     if (missing) {
       setStatus(status, 'Please choose the three files.');
@@ -606,7 +543,7 @@ export function mount(container) {
     }
     if (exclude.length) options.exclude = [...exclude];
     const token = ++runCounter;
-    const used = { base: files.base, new: files.new, anchors: files.anchors };
+    const used = { base: slots.base.file, new: slots.new.file, anchors: slots.anchors.file };
     setBusy(true);
     setStatus(status, `Linking ${used.new.name} to the scale of ${used.base.name} and equating (${methodLabel(options.method)})\u2026`, { spinner: true });
     const started = performance.now();
@@ -616,12 +553,7 @@ export function mount(container) {
       const seconds = (performance.now() - started) / 1000;
       setBusy(false);
       // A successful run: none of the files is at fault any more.
-      for (const f of FILES) {
-        if (files[f.key] === used[f.key] && used[f.key].error) {
-          delete used[f.key].error;
-          showFile(f.key);
-        }
-      }
+      for (const f of FILES) if (slots[f.key].file === used[f.key]) slots[f.key].clearStoredError();
       setExcluded(exclude);
       lastResult = result;
       pop1Button.disabled = false;
@@ -646,10 +578,7 @@ export function mount(container) {
         if (fromRerun && results.querySelector('#eq-rerun-error')) showError(results.querySelector('#eq-rerun-error'), message);
       } else if (fileKeys.length === 1) {
         const key = fileKeys[0];
-        if (files[key] === used[key]) {
-          files[key].error = message;
-          showFile(key);
-        }
+        if (slots[key].file === used[key]) slots[key].fail(message);
       } else {
         showError(filesError, message);
       }
@@ -660,19 +589,6 @@ export function mount(container) {
   // ---- events
   runButton.addEventListener('click', () => run());
   sampleButton.addEventListener('click', () => runSample());
-  for (const { key } of FILES) {
-    const input = $(`#eq-${key}-input`);
-    const drop = $(`#eq-${key}-drop`);
-    input.addEventListener('change', () => {
-      const file = input.files?.[0];
-      input.value = ''; // choosing the same file again (after fixing it) fires `change`
-      if (file) loadFile(key, file);
-    });
-    acceptDrops(drop, (dropped) => {
-      if (dropped.length > 1) showError($(`#eq-${key}-error`), `Please drop a single file: the ${fileLabel(key).noun}.`);
-      else loadFile(key, dropped[0]);
-    });
-  }
   pop1Button.addEventListener('click', () => {
     const L = lastResult?.linking;
     if (!L || !isNumber(L.A) || !isNumber(L.B)) return;
@@ -737,13 +653,6 @@ function describeRun(result, names) {
     result.engine ? `${result.engine.name} ${result.engine.version}` : null,
   ];
   return parts.filter(Boolean).join(' \u00B7 ');
-}
-
-/** A stat whose value carries its full precision in data-value. */
-function numberStat(label, value, digits, options) {
-  const el = stat(label, fmt(value, digits), options);
-  if (isNumber(value)) el.querySelector('.stat__value').dataset.value = String(value);
-  return el;
 }
 
 function convergence(L) {
@@ -1158,7 +1067,6 @@ function momentsSection(result) {
     ['equated', 'New form, equated'],
     ['base', 'Base form'],
   ];
-  const cell = (value, digits) => h('td', { class: 'num', 'data-value': isNumber(value) ? String(value) : null }, fmt(value, digits));
   return h(
     'section',
     { class: 'panel', id: 'eq-moments', 'aria-labelledby': 'eq-moments-title' },
@@ -1168,33 +1076,15 @@ function momentsSection(result) {
       { class: 'help' },
       `Summed-score moments in the synthetic population (weight ${O.synthetic_weight} for population 1): the new form\u2019s scores, their observed-score equivalents (with the new form\u2019s probabilities) and the base form\u2019s scores. SD without N \u2212 1; kurtosis 3 for a normal distribution.`,
     ),
-    h(
-      'div',
-      { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'eq-moments-table-caption' },
-      h(
-        'table',
-        { id: 'eq-moments-table', class: 'data-table__table group-table' },
-        h('caption', { id: 'eq-moments-table-caption' }, 'Moments of the summed scores (synthetic population)'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, 'Scores'),
-            ['Mean', 'SD', 'Skewness', 'Kurtosis'].map((label) => h('th', { scope: 'col', class: 'num' }, label)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          rows.map(([key, label]) => {
-            const m = moments[key] ?? {};
-            return h('tr', { 'data-row': key }, h('th', { scope: 'row' }, label), cell(m.mean, 4), cell(m.sd, 4), cell(m.skewness, 4), cell(m.kurtosis, 4));
-          }),
-        ),
-      ),
-    ),
+    staticTable({
+      id: 'eq-moments-table',
+      caption: 'Moments of the summed scores (synthetic population)',
+      head: [h('th', { scope: 'col' }, 'Scores'), ['Mean', 'SD', 'Skewness', 'Kurtosis'].map((label) => h('th', { scope: 'col', class: 'num' }, label))],
+      body: rows.map(([key, label]) => {
+        const m = moments[key] ?? {};
+        return h('tr', { 'data-row': key }, h('th', { scope: 'row' }, label), numberCell(m.mean, 4), numberCell(m.sd, 4), numberCell(m.skewness, 4), numberCell(m.kurtosis, 4));
+      }),
+    }),
   );
 }
 
@@ -1238,36 +1128,6 @@ function linkedSection(result) {
 }
 
 // -------------------------------------------------------------- downloads
-
-/**
- * A number as Rust's f64 Display writes it (the shortest digits that read
- * back the same, never an exponent): what the CLI's CSV files hold.
- */
-function rustNumber(x) {
-  if (x === null || x === undefined) return '';
-  if (typeof x !== 'number') return String(x);
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (Object.is(x, -0)) return '-0';
-  const text = String(x);
-  if (!/e/.test(text)) return text;
-  const [mantissa, exponentText] = text.split('e');
-  const negative = mantissa.startsWith('-');
-  const [whole, fraction = ''] = (negative ? mantissa.slice(1) : mantissa).split('.');
-  const digits = whole + fraction;
-  const point = whole.length + Number(exponentText);
-  let plain;
-  if (point <= 0) plain = `0.${'0'.repeat(-point)}${digits}`;
-  else if (point >= digits.length) plain = digits + '0'.repeat(point - digits.length);
-  else plain = `${digits.slice(0, point)}.${digits.slice(point)}`;
-  return (negative ? '-' : '') + plain;
-}
-
-/** CSV as the CLI writes it (csv crate: quoted only when needed, LF line ends). */
-function cliCsv(header, rows) {
-  return [header, ...rows].map((row) => row.map((v) => csvField(typeof v === 'number' ? rustNumber(v) : v)).join(',')).join('\n') + '\n';
-}
 
 /**
  * The linked parameters as `pacer link --format csv` writes them:

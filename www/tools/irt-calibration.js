@@ -16,21 +16,27 @@
 
 import { analyzeItems, calibrateIrt, cancelCalibration } from '../engine.js';
 import { DASH, fmt, fmtInt, fmtSci, h, isNumber } from '../format.js';
-import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS } from '../table.js';
+import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS, numberCell, staticTable } from '../table.js';
 import { chartFigure, chartsAvailable, renderCategoryCurves, renderItemCurves, renderTestInformation } from '../charts.js';
 import { baseName, downloadCsv, downloadJson, toCsv } from '../download.js';
-import { createDataInput, responseFileHelp } from '../data-input.js';
+import { createDataInput, parseCsv, responseFileHelp } from '../data-input.js';
 import { publishCalibration } from '../handoff.js';
 import {
   choice,
   clearFieldErrors,
   clearResults,
+  createProgress,
+  describeStop,
   fieldError as markFieldError,
+  labelledField as labelled,
   markBusy,
   resultsHeader,
+  runRow,
   setStatus,
+  showMessage as showError,
   showResults,
   stat,
+  stopReason,
   textInput,
   toolSection,
   warningsPanel,
@@ -99,12 +105,6 @@ const QUADRATURE = {
   'gauss-hermite': { label: 'Gauss-Hermite', nodes: 21, text: 'nodes placed for a normal latent trait; fewer are needed' },
 };
 
-const STOP_REASONS = {
-  converged: 'converged',
-  iteration_limit: 'iteration limit reached',
-  cancelled: 'cancelled',
-};
-
 // Which form control each option named in an engine error belongs to.
 const OPTION_FIELDS = {
   quadrature: 'irt-quad-nodes',
@@ -145,18 +145,7 @@ function modelRadio(m) {
   });
 }
 
-function field({ id: fieldId, label, input, help }) {
-  return h(
-    'div',
-    { class: 'field' },
-    h('label', { for: fieldId, class: 'field__label' }, label),
-    input,
-    help ? h('p', { class: 'help', id: `${fieldId}-help` }, help) : null,
-    h('p', { class: 'field__error', id: `${fieldId}-error`, hidden: true }),
-  );
-}
-
-function template(dataPanel) {
+function template(dataPanel, progressPanel) {
   return toolSection(
     {
       id,
@@ -167,11 +156,12 @@ function template(dataPanel) {
       resultsTitleId: 'irt-results-title',
     },
     dataPanel,
-    optionsPanel(),
+    optionsPanel(progressPanel),
   );
 }
 
-function optionsPanel() {
+/** The model and options panel; `progressPanel` (createProgress) goes under Run. */
+function optionsPanel(progressPanel) {
   const quadRule = h(
     'select',
     { id: 'irt-quad-rule', class: 'input', 'aria-describedby': 'irt-quad-rule-help' },
@@ -196,20 +186,18 @@ function optionsPanel() {
       h(
         'div',
         { class: 'field-row mixed-models', id: 'irt-mixed-models' },
-        h(
-          'div',
-          { class: 'field' },
-          h('label', { for: 'irt-poly-model', class: 'field__label' }, 'Mixed: polytomous model'),
+        labelled(
+          'irt-poly-model',
+          'Mixed: polytomous model',
           h(
             'select',
             { id: 'irt-poly-model', class: 'input', disabled: true, 'aria-describedby': 'irt-mixed-help irt-poly-model-error' },
             POLY_MODELS.map((m) => h('option', { value: m.value, selected: m.value === 'grm' }, `${m.label} (${m.name})`)),
           ),
         ),
-        h(
-          'div',
-          { class: 'field' },
-          h('label', { for: 'irt-binary-model', class: 'field__label' }, 'Mixed: binary model'),
+        labelled(
+          'irt-binary-model',
+          'Mixed: binary model',
           h(
             'select',
             { id: 'irt-binary-model', class: 'input', disabled: true, 'aria-describedby': 'irt-mixed-help irt-binary-model-error' },
@@ -254,11 +242,10 @@ function optionsPanel() {
         h(
           'div',
           { class: 'field-row' },
-          h('div', { class: 'field' }, h('label', { for: 'irt-quad-rule', class: 'field__label' }, 'Rule'), quadRule),
-          h(
-            'div',
-            { class: 'field' },
-            h('label', { for: 'irt-quad-nodes', class: 'field__label' }, 'Nodes'),
+          labelled('irt-quad-rule', 'Rule', quadRule),
+          labelled(
+            'irt-quad-nodes',
+            'Nodes',
             h('input', {
               type: 'number',
               id: 'irt-quad-nodes',
@@ -287,11 +274,10 @@ function optionsPanel() {
         h(
           'div',
           { class: 'field-row' },
-          h('div', { class: 'field' }, h('label', { for: 'irt-tol', class: 'field__label' }, 'Tolerance'), textInput('irt-tol', '0.0001', { describedBy: [] })),
-          h(
-            'div',
-            { class: 'field' },
-            h('label', { for: 'irt-max-iter', class: 'field__label' }, 'Max. iterations'),
+          labelled('irt-tol', 'Tolerance', textInput('irt-tol', '0.0001', { describedBy: [] })),
+          labelled(
+            'irt-max-iter',
+            'Max. iterations',
             h('input', {
               type: 'number',
               id: 'irt-max-iter',
@@ -328,10 +314,9 @@ function optionsPanel() {
         'fieldset',
         { class: 'options' },
         h('legend', {}, 'Model fit'),
-        h(
-          'div',
-          { class: 'field' },
-          h('label', { for: 'irt-m2-max-items', class: 'field__label' }, 'M2 for tests of up to (items)'),
+        labelled(
+          'irt-m2-max-items',
+          'M2 for tests of up to (items)',
           h('input', {
             type: 'number',
             id: 'irt-m2-max-items',
@@ -363,8 +348,8 @@ function optionsPanel() {
         h(
           'div',
           { class: 'field-row' },
-          h('div', { class: 'field' }, h('label', { for: 'irt-prior-alpha', class: 'field__label' }, '\u03B1'), textInput('irt-prior-alpha', '5', { size: 5 })),
-          h('div', { class: 'field' }, h('label', { for: 'irt-prior-beta', class: 'field__label' }, '\u03B2'), textInput('irt-prior-beta', '17', { size: 5 })),
+          labelled('irt-prior-alpha', '\u03B1', textInput('irt-prior-alpha', '5', { size: 5 })),
+          labelled('irt-prior-beta', '\u03B2', textInput('irt-prior-beta', '17', { size: 5 })),
         ),
         h(
           'p',
@@ -427,18 +412,8 @@ function optionsPanel() {
         h(
           'div',
           { class: 'field-row' },
-          h(
-            'div',
-            { class: 'field' },
-            h('label', { for: 'irt-reference-group', class: 'field__label' }, 'Reference group'),
-            textInput('irt-reference-group', '', { inputmode: 'text', size: 12 }),
-          ),
-          h(
-            'div',
-            { class: 'field field--wide' },
-            h('label', { for: 'irt-anchors', class: 'field__label' }, 'Anchor items'),
-            textInput('irt-anchors', '', { inputmode: 'text', size: 24 }),
-          ),
+          labelled('irt-reference-group', 'Reference group', textInput('irt-reference-group', '', { inputmode: 'text', size: 12 })),
+          labelled('irt-anchors', 'Anchor items', textInput('irt-anchors', '', { inputmode: 'text', size: 24 }), { wide: true }),
         ),
         h(
           'p',
@@ -456,29 +431,8 @@ function optionsPanel() {
       ),
     ),
     h('p', { id: 'irt-options-error', class: 'error-message', role: 'alert', hidden: true }),
-    h(
-      'div',
-      { class: 'run-row' },
-      h('button', { type: 'button', id: 'irt-run', class: 'button button--primary button--large' }, 'Run calibration'),
-      h('p', { id: 'irt-status', class: 'status', role: 'status', 'aria-live': 'polite' }),
-    ),
-    h(
-      'div',
-      { id: 'irt-progress', class: 'progress-panel', hidden: true },
-      h(
-        'div',
-        { class: 'progress-panel__bar-row' },
-        h('progress', { id: 'irt-progress-bar', class: 'progress', max: '1', 'aria-label': 'Calibration progress', 'aria-describedby': 'irt-progress-text' }),
-        h('button', { type: 'button', id: 'irt-cancel', class: 'button button--small button--quiet' }, 'Cancel'),
-      ),
-      h(
-        'p',
-        { id: 'irt-progress-text', class: 'progress-panel__text' },
-        h('span', { class: 'progress-panel__item' }, 'Iteration ', h('strong', { id: 'irt-progress-iteration' }, DASH)),
-        h('span', { class: 'progress-panel__item' }, 'largest change ', h('strong', { id: 'irt-progress-change' }, DASH)),
-        h('span', { class: 'progress-panel__item' }, 'log-likelihood ', h('strong', { id: 'irt-progress-loglik' }, DASH)),
-      ),
-    ),
+    runRow('irt-', 'Run calibration'),
+    progressPanel,
   );
 }
 
@@ -515,16 +469,14 @@ export function mount(container) {
     queueWhileBusy: true,
     busyDropMessage: 'A calibration is running: cancel it first, or wait for it to finish.',
   });
-  const root = template(data.element);
+  const progress = createProgress({ idPrefix: 'irt-', label: 'Calibration progress' });
+  const root = template(data.element, progress.element);
   container.append(root);
   const $ = (sel) => root.querySelector(sel);
   const optionsError = $('#irt-options-error');
   const status = $('#irt-status');
   const results = $('#irt-results');
   const runButton = $('#irt-run');
-  const cancelButton = $('#irt-cancel');
-  const progressPanel = $('#irt-progress');
-  const progressBar = $('#irt-progress-bar');
   const quadRule = $('#irt-quad-rule');
   const quadNodes = $('#irt-quad-nodes');
   const priorFieldset = $('#irt-prior-fieldset');
@@ -563,10 +515,6 @@ export function mount(container) {
   }
 
   // ---- messages
-  function showError(target, message) {
-    target.hidden = false;
-    target.textContent = message;
-  }
   function clearErrors() {
     data.clearError();
     clearFieldErrors(root, [optionsError]);
@@ -744,41 +692,6 @@ export function mount(container) {
     syncOptionControls();
   }
 
-  // ---- progress
-  let progressState = null;
-  function startProgress(maxIter, tol) {
-    progressState = { maxIter, tol, first: null, fraction: 0 };
-    progressBar.removeAttribute('value'); // indeterminate until the first iteration
-    $('#irt-progress-iteration').textContent = DASH;
-    $('#irt-progress-change').textContent = DASH;
-    $('#irt-progress-loglik').textContent = DASH;
-    progressPanel.hidden = false;
-    // The sample button is far above: bring the progress (and Cancel) into view.
-    progressPanel.scrollIntoView({ block: 'nearest' });
-  }
-  function showProgress({ iteration, change, loglik }) {
-    const state = progressState;
-    if (!state) return;
-    // How far the largest change has come down towards the tolerance, on a log
-    // scale (EM's progress is roughly geometric), or the share of the
-    // iteration limit used, whichever is further; never moving backwards.
-    if (state.first === null && isNumber(change) && change > 0) state.first = Math.max(change, state.tol * 10);
-    let towardsTol = 0;
-    if (state.first !== null && isNumber(change) && change > 0) {
-      towardsTol = Math.log(state.first / change) / Math.log(state.first / state.tol);
-    }
-    const fraction = Math.min(0.99, Math.max(state.fraction, towardsTol, iteration / state.maxIter));
-    state.fraction = fraction;
-    progressBar.value = fraction;
-    $('#irt-progress-iteration').textContent = `${fmtInt(iteration)} of at most ${fmtInt(state.maxIter)}`;
-    $('#irt-progress-change').textContent = `${fmtSci(change)} (stops below ${fmtSci(state.tol)})`;
-    $('#irt-progress-loglik').textContent = fmt(loglik, 3);
-  }
-  function stopProgress() {
-    progressState = null;
-    progressPanel.hidden = true;
-  }
-
   // ---- run
   async function run() {
     if (data.busy) return;
@@ -798,21 +711,21 @@ export function mount(container) {
     const token = ++runCounter;
     setBusy(true);
     setStatus(status, `Calibrating ${current.name} (${calibrationLabel(options)})\u2026`, { spinner: true });
-    startProgress(options.maxIter, options.tol);
+    progress.start(options.maxIter, options.tol);
     const started = performance.now();
     try {
-      const result = await calibrateIrt(current.bytes, options, (progress) => {
-        if (token === runCounter) showProgress(progress);
+      const result = await calibrateIrt(current.bytes, options, (report) => {
+        if (token === runCounter) progress.show(report);
       });
       if (token !== runCounter) return;
       const seconds = (performance.now() - started) / 1000;
-      stopProgress();
+      progress.stop();
       setBusy(false);
       renderResults(results, result, current);
       setStatus(status, `Calibrated ${current.name}: ${calibrationLabel(result.options ?? options)}, ${describeStop(result)} (${seconds.toFixed(2)} s).`);
     } catch (error) {
       if (token !== runCounter) return;
-      stopProgress();
+      progress.stop();
       setBusy(false);
       if (error?.code === 'cancelled') {
         setStatus(status, 'Cancelled. Select Run to start again.');
@@ -835,7 +748,7 @@ export function mount(container) {
 
   // ---- events
   runButton.addEventListener('click', () => run());
-  cancelButton.addEventListener('click', () => cancelCalibration());
+  progress.cancelButton.addEventListener('click', () => cancelCalibration());
 
   for (const input of root.querySelectorAll('input[name="irt-model"]')) input.addEventListener('change', syncOptionControls);
   quadRule.addEventListener('change', syncOptionControls);
@@ -867,52 +780,13 @@ export function mount(container) {
 // ------------------------------------------------------ item-model file
 
 /**
- * Rows of fields from CSV text (RFC 4180 quoting; the delimiter, comma,
- * semicolon or tab, is the one the header line uses most).
- */
-function parseCsvRows(text) {
-  const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.split(/\r\n|\n|\r/, 1)[0] ?? '';
-  const count = (c) => firstLine.split(c).length - 1;
-  const delimiter = [',', ';', '\t'].reduce((best, c) => (count(c) > count(best) ? c : best), ',');
-  const rows = [];
-  let row = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' || c === '\n') {
-      if (c === '\r' && body[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
-
-/**
  * The per-item models of an item-model file (CSV text): columns `item` and
  * `model` (any order, any case; other columns ignored), one row per item.
  * Throws an Error whose message names the file and the row.
  */
 function parseItemModels(text, fileName) {
-  const rows = parseCsvRows(text).map((cells) => cells.map((cell) => cell.trim()));
+  // Empty lines are kept, so that the messages' row numbers are the file's line numbers.
+  const rows = parseCsv(text, { keepEmptyLines: true }).map((cells) => cells.map((cell) => cell.trim()));
   const headerAt = rows.findIndex((cells) => cells.some((cell) => cell !== ''));
   if (headerAt < 0) throw new Error(`${fileName} is empty: it needs a header row item,model and one row per item, e.g. Q7,gpcm.`);
   const header = rows[headerAt].map((cell) => cell.toLowerCase());
@@ -942,13 +816,6 @@ function parseItemModels(text, fileName) {
   }
   if (!Object.keys(models).length) throw new Error(`${fileName} names no items: add one row per item under the header, e.g. Q7,gpcm.`);
   return models;
-}
-
-function describeStop(result) {
-  const n = fmtInt(result.iterations);
-  const its = result.iterations === 1 ? 'iteration' : 'iterations';
-  if (result.converged) return `converged in ${n} ${its}`;
-  return `not converged: ${STOP_REASONS[result.stop_reason] ?? result.stop_reason} after ${n} ${its}`;
 }
 
 // ----------------------------------------------------------------- results
@@ -1046,7 +913,7 @@ function summarySection(result) {
       stat('SABIC', fmt(result.sabic, 3), { id: 'irt-sabic', title: 'Sample-size adjusted BIC: \u22122 logL + npar ln((N + 2) / 24)' }),
       stat('Converged', converged ? 'Yes' : 'No', {
         id: 'irt-converged',
-        note: converged ? null : (STOP_REASONS[result.stop_reason] ?? result.stop_reason ?? null),
+        note: converged ? null : stopReason(result),
         flagged: !converged,
         title: 'Whether EM stopped because the largest parameter change fell below the tolerance',
       }),
@@ -1183,8 +1050,6 @@ function groupsSection(result) {
   const groups = result.groups ?? [];
   if (!groups.length) return null;
   const withSe = groups.some((g) => isNumber(g.se_mean) || isNumber(g.se_variance));
-  const num = (value, className = null) =>
-    h('td', { class: ['num', className].filter(Boolean).join(' '), 'data-value': isNumber(value) ? String(value) : null }, fmt(value, 3));
   const head = (label, title, className = null) => h('th', { scope: 'col', title, class: className }, label);
   const reference = groups.find((g) => g.reference);
   return h(
@@ -1197,92 +1062,63 @@ function groupsSection(result) {
       `The latent trait\u2019s mean and variance in each group, on the metric of the reference group${reference ? ` (${reference.group})` : ''}, whose mean is fixed at 0 and, unless the model estimates it, its variance at 1. `,
       'SE: standard error (\u2014 for fixed values, or when not requested).',
     ),
-    h(
-      'div',
-      { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'irt-group-table-caption' },
-      h(
-        'table',
-        { id: 'irt-group-table', class: 'data-table__table group-table' },
-        h('caption', { id: 'irt-group-table-caption' }, 'Latent distribution of each group'),
+    staticTable({
+      id: 'irt-group-table',
+      caption: 'Latent distribution of each group',
+      head: [
+        head('Group', 'The group\u2019s value in the file\u2019s group column'),
+        head('Persons', 'Examinees in the group', 'num'),
+        head('Mean', 'Latent mean', 'num'),
+        withSe ? head('SE', 'Standard error of the mean', 'num se') : null,
+        head('Variance', 'Latent variance', 'num'),
+        withSe ? head('SE', 'Standard error of the variance', 'num se') : null,
+      ],
+      body: groups.map((g) =>
         h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            head('Group', 'The group\u2019s value in the file\u2019s group column'),
-            head('Persons', 'Examinees in the group', 'num'),
-            head('Mean', 'Latent mean', 'num'),
-            withSe ? head('SE', 'Standard error of the mean', 'num se') : null,
-            head('Variance', 'Latent variance', 'num'),
-            withSe ? head('SE', 'Standard error of the variance', 'num se') : null,
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          groups.map((g) =>
-            h(
-              'tr',
-              { 'data-group': g.group },
-              h('th', { scope: 'row' }, g.group, g.reference ? h('span', { class: 'group-table__reference' }, ' (reference)') : null),
-              h('td', { class: 'num' }, fmtInt(g.n)),
-              num(g.mean),
-              withSe ? num(g.se_mean, 'se') : null,
-              num(g.variance),
-              withSe ? num(g.se_variance, 'se') : null,
-            ),
-          ),
+          'tr',
+          { 'data-group': g.group },
+          h('th', { scope: 'row' }, g.group, g.reference ? h('span', { class: 'group-table__reference' }, ' (reference)') : null),
+          h('td', { class: 'num' }, fmtInt(g.n)),
+          numberCell(g.mean),
+          withSe ? numberCell(g.se_mean, 3, 'se') : null,
+          numberCell(g.variance),
+          withSe ? numberCell(g.se_variance, 3, 'se') : null,
         ),
       ),
-    ),
-    groupFitTable(result, num, head),
+    }),
+    groupFitTable(result, head),
   );
 }
 
 /** S-X2 of each item within each group (multiple-group calibrations), or null. */
-function groupFitTable(result, num, head) {
+function groupFitTable(result, head) {
   const fit = (result.item_fit ?? []).filter((f) => f.group != null);
   if (!fit.length) return null;
-  return h(
-    'div',
-    { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'irt-group-fit-caption' },
-    h(
-      'table',
-      { id: 'irt-group-fit-table', class: 'data-table__table group-table' },
-      h('caption', { id: 'irt-group-fit-caption' }, 'S-X2 item fit within each group (each group\u2019s examinees, its items\u2019 estimates and its latent distribution)'),
+  return staticTable({
+    id: 'irt-group-fit-table',
+    captionId: 'irt-group-fit-caption',
+    caption: 'S-X2 item fit within each group (each group\u2019s examinees, its items\u2019 estimates and its latent distribution)',
+    head: [
+      head('Item', 'Item name'),
+      head('Group', 'The group whose examinees the statistic is for'),
+      head('S-X2', 'Observed vs expected category counts by summed score (Orlando-Thissen; Kang-Chen for polytomous items)', 'num'),
+      head('df', 'Degrees of freedom of S-X2', 'num'),
+      head('p', 'p-value of S-X2 (small values point to misfit)', 'num'),
+      head('RMSEA', 'RMSEA of S-X2', 'num'),
+    ],
+    body: fit.map((f) =>
       h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          head('Item', 'Item name'),
-          head('Group', 'The group whose examinees the statistic is for'),
-          head('S-X2', 'Observed vs expected category counts by summed score (Orlando-Thissen; Kang-Chen for polytomous items)', 'num'),
-          head('df', 'Degrees of freedom of S-X2', 'num'),
-          head('p', 'p-value of S-X2 (small values point to misfit)', 'num'),
-          head('RMSEA', 'RMSEA of S-X2', 'num'),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        fit.map((f) =>
-          h(
-            'tr',
-            { 'data-item': f.item, 'data-group': f.group },
-            h('th', { scope: 'row' }, f.item),
-            h('td', {}, f.group),
-            num(f.s_x2),
-            h('td', { class: 'num' }, fmtInt(f.df)),
-            num(f.p),
-            num(f.rmsea),
-          ),
-        ),
+        'tr',
+        { 'data-item': f.item, 'data-group': f.group },
+        h('th', { scope: 'row' }, f.item),
+        h('td', {}, f.group),
+        numberCell(f.s_x2),
+        h('td', { class: 'num' }, fmtInt(f.df)),
+        numberCell(f.p),
+        numberCell(f.rmsea),
       ),
     ),
-  );
+  });
 }
 
 // ------------------------------------------------------------- item table

@@ -17,13 +17,13 @@
 // Every number shown comes from the engine's result; nothing is computed here.
 
 import { profileSkills } from '../engine.js';
-import { fmt, fmtInt, h, isNumber } from '../format.js';
-import { createTable, numberColumn } from '../table.js';
+import { fmtInt, h } from '../format.js';
+import { createTable, numberCell, numberColumn, staticTable } from '../table.js';
 import { chartFigure, chartsAvailable, renderBars } from '../charts.js';
 import { baseName, cliCsv, downloadCsv, downloadJson } from '../download.js';
 import { createDataInput, createFileSlot, responseFileHelp } from '../data-input.js';
 import { latestCdmCalibration, onCdmCalibration } from '../handoff.js';
-import { clearFieldErrors, clearResults, markBusy, numberStat, resultsHeader, setStatus, showResults, stat, toolSection, warningsPanel } from '../tool-ui.js';
+import { clearFieldErrors, clearResults, markBusy, numberStat, resultsHeader, runRow, setStatus, showMessage as showError, showResults, stat, toolSection, warningsPanel } from '../tool-ui.js';
 
 export const id = 'skill-profiler';
 export const title = 'Skill Profiler';
@@ -171,12 +171,7 @@ function modelPanel(slots) {
       'After a CDM calibration on this site, select \u201CProfile examinees with these parameters\u201D under its results: its response file, Q-matrix, parameters and class proportions are selected here.',
     ),
     h('p', { id: 'sp-files-error', class: 'error-message', role: 'alert', hidden: true }),
-    h(
-      'div',
-      { class: 'run-row' },
-      h('button', { type: 'button', id: 'sp-run', class: 'button button--primary button--large' }, 'Run profiling'),
-      h('p', { id: 'sp-status', class: 'status', role: 'status', 'aria-live': 'polite' }),
-    ),
+    runRow('sp-', 'Run profiling'),
   );
 }
 
@@ -245,11 +240,6 @@ export function mount(container) {
   let appliedSerial = 0; // the last hand-off applied
 
   // ---- messages
-  /** Shows `message` in the error paragraph `target`. */
-  function showError(target, message) {
-    target.hidden = false;
-    target.textContent = message;
-  }
   /** Clears the messages; an error the engine found in a model file stays until that file is replaced. */
   function clearErrors() {
     data.clearError();
@@ -473,12 +463,11 @@ function summarySection(result) {
 /** Accuracy and consistency per attribute (with the whole profile first), and per latent class. */
 function classificationSection(result) {
   const c = result.classification ?? {};
-  const cell = (value) => h('td', { class: 'num', 'data-value': isNumber(value) ? String(value) : null }, fmt(value, 3));
   const patterns = createTable({
     id: 'sp-pattern-table',
     caption: 'Classification accuracy by latent class',
     columns: [
-      { key: 'pattern', label: 'Pattern', rowHeader: true, render: (row, cell2) => cell2.append(row.pattern) },
+      { key: 'pattern', label: 'Pattern', rowHeader: true, render: (row, cell) => cell.append(row.pattern) },
       numberColumn('proportion', 'Proportion', 'The class\u2019s proportion in the prior', { digits: 4 }),
       numberColumn('accuracy', 'Accuracy', 'Expected share of the class\u2019s examinees classified into it'),
     ],
@@ -498,22 +487,16 @@ function classificationSection(result) {
       { class: 'help' },
       'Accuracy: the expected share of examinees classified correctly; consistency: the expected share classified the same way on two parallel tests. The first row is for whole profiles, the others for each attribute.',
     ),
-    h(
-      'div',
-      { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'sp-classification-caption' },
-      h(
-        'table',
-        { id: 'sp-classification-table', class: 'data-table__table group-table' },
-        h('caption', { id: 'sp-classification-caption' }, 'Classification accuracy and consistency: whole profile and each attribute'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Level'), h('th', { scope: 'col', class: 'num' }, 'Accuracy'), h('th', { scope: 'col', class: 'num' }, 'Consistency'))),
-        h(
-          'tbody',
-          {},
-          h('tr', { 'data-level': 'pattern' }, h('th', { scope: 'row' }, 'Whole profile (test level)'), cell(c.pattern_accuracy), cell(c.pattern_consistency)),
-          (c.attributes ?? []).map((a) => h('tr', { 'data-attribute': a.attribute }, h('th', { scope: 'row' }, a.attribute), cell(a.accuracy), cell(a.consistency))),
-        ),
-      ),
-    ),
+    staticTable({
+      id: 'sp-classification-table',
+      captionId: 'sp-classification-caption',
+      caption: 'Classification accuracy and consistency: whole profile and each attribute',
+      head: [h('th', { scope: 'col' }, 'Level'), h('th', { scope: 'col', class: 'num' }, 'Accuracy'), h('th', { scope: 'col', class: 'num' }, 'Consistency')],
+      body: [
+        h('tr', { 'data-level': 'pattern' }, h('th', { scope: 'row' }, 'Whole profile (test level)'), numberCell(c.pattern_accuracy), numberCell(c.pattern_consistency)),
+        (c.attributes ?? []).map((a) => h('tr', { 'data-attribute': a.attribute }, h('th', { scope: 'row' }, a.attribute), numberCell(a.accuracy), numberCell(a.consistency))),
+      ],
+    }),
     (c.patterns ?? []).length
       ? h('details', { class: 'pattern-accuracy', id: 'sp-pattern-details' }, h('summary', {}, `Accuracy by latent class (${fmtInt(c.patterns.length)} classes)`), patterns.element)
       : null,

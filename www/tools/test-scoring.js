@@ -15,7 +15,7 @@
 
 import { analyzeItems, scoreIrt } from '../engine.js';
 import { DASH, fmt, fmtInt, fmtShort, h, isNumber } from '../format.js';
-import { createTable, intColumn, numberColumn } from '../table.js';
+import { createTable, intColumn, numberColumn, staticTable } from '../table.js';
 import { chartFigure, chartsAvailable, renderHistogram, renderItemCurves } from '../charts.js';
 import { baseName, downloadCsv, downloadJson, toCsv } from '../download.js';
 import { acceptDrops, createDataInput, formatSize, responseFileHelp } from '../data-input.js';
@@ -24,17 +24,19 @@ import {
   clearFieldErrors,
   clearResults,
   fieldError,
+  fieldErrors as errors,
+  hiddenHelp,
+  labelledField as labelled,
   markBusy,
   resultsHeader,
+  runRow,
   setStatus,
+  showMessage as showError,
   showResults,
   stat,
   textInput,
   toolSection,
   warningsPanel,
-  fieldErrors as errors,
-  hiddenHelp,
-  labelledField as labelled,
 } from '../tool-ui.js';
 import { latestCalibration, onCalibration } from '../handoff.js';
 
@@ -294,18 +296,8 @@ function optionsPanel() {
         'fieldset',
         { class: 'options' },
         h('legend', {}, 'Performance levels ', h('span', { class: 'legend__note' }, '(optional)')),
-        h(
-          'div',
-          { class: 'field field--wide' },
-          h('label', { for: 'scoring-cuts', class: 'field__label' }, 'Cut scores'),
-          textInput('scoring-cuts', '', { inputmode: 'text', size: 24 }),
-        ),
-        h(
-          'div',
-          { class: 'field field--wide' },
-          h('label', { for: 'scoring-levels', class: 'field__label' }, 'Level names'),
-          textInput('scoring-levels', '', { inputmode: 'text', size: 24 }),
-        ),
+        labelled('scoring-cuts', 'Cut scores', textInput('scoring-cuts', '', { inputmode: 'text', size: 24 }), { wide: true }),
+        labelled('scoring-levels', 'Level names', textInput('scoring-levels', '', { inputmode: 'text', size: 24 }), { wide: true }),
         h(
           'p',
           { class: 'help', id: 'scoring-cuts-help' },
@@ -316,12 +308,7 @@ function optionsPanel() {
       ),
     ),
     h('p', { id: 'scoring-options-error', class: 'error-message', role: 'alert', hidden: true }),
-    h(
-      'div',
-      { class: 'run-row' },
-      h('button', { type: 'button', id: 'scoring-run', class: 'button button--primary button--large' }, 'Run scoring'),
-      h('p', { id: 'scoring-status', class: 'status', role: 'status', 'aria-live': 'polite' }),
-    ),
+    runRow('scoring-', 'Run scoring'),
   );
 }
 
@@ -383,10 +370,6 @@ export function mount(container) {
   const selectedMethod = () => root.querySelector('input[name="scoring-method"]:checked').value;
 
   // ---- messages
-  function showError(target, message) {
-    target.hidden = false;
-    target.textContent = message;
-  }
   function clearErrors() {
     data.clearError();
     clearFieldErrors(root, [optionsError, paramsError]);
@@ -822,41 +805,26 @@ function classificationSection(result) {
         title: 'Expected share of examinees who would get the same level on two parallel forms of the test',
       }),
     ),
-    h(
-      'div',
-      { class: 'data-table__scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'scoring-level-table-caption' },
-      h(
-        'table',
-        { id: 'scoring-level-table', class: 'data-table__table group-table' },
-        h('caption', { id: 'scoring-level-table-caption' }, `Examinees in each level (cut scores on the ${hasScale ? 'scale-score' : '\u03B8'} scale: ${cuts.join(', ')})`),
+    staticTable({
+      id: 'scoring-level-table',
+      caption: `Examinees in each level (cut scores on the ${hasScale ? 'scale-score' : '\u03B8'} scale: ${cuts.join(', ')})`,
+      head: [
+        h('th', { scope: 'col' }, 'Level'),
+        h('th', { scope: 'col' }, hasScale ? 'Scale scores' : '\u03B8'),
+        h('th', { scope: 'col', class: 'num' }, 'Persons'),
+        h('th', { scope: 'col', class: 'num' }, 'Percent'),
+      ],
+      body: (c.levels ?? []).map((level, k) =>
         h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, 'Level'),
-            h('th', { scope: 'col' }, hasScale ? 'Scale scores' : '\u03B8'),
-            h('th', { scope: 'col', class: 'num' }, 'Persons'),
-            h('th', { scope: 'col', class: 'num' }, 'Percent'),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          (c.levels ?? []).map((level, k) =>
-            h(
-              'tr',
-              { 'data-level': String(k) },
-              h('th', { scope: 'row' }, level.name ?? levelName(result, k)),
-              h('td', {}, range(k)),
-              h('td', { class: 'num' }, fmtInt(level.n)),
-              h('td', { class: 'num' }, total ? `${((100 * level.n) / total).toFixed(1)}%` : DASH),
-            ),
-          ),
+          'tr',
+          { 'data-level': String(k) },
+          h('th', { scope: 'row' }, level.name ?? levelName(result, k)),
+          h('td', {}, range(k)),
+          h('td', { class: 'num' }, fmtInt(level.n)),
+          h('td', { class: 'num' }, total ? `${((100 * level.n) / total).toFixed(1)}%` : DASH),
         ),
       ),
-    ),
+    }),
   );
 }
 
