@@ -532,7 +532,7 @@ export interface CdmOptions {
   /** Scale of G-DINA's, DINA's and DINO's delta coefficients (default 'identity'); the additive models use their own link. */
   link?: CdmLink;
   /** Default 'saturated'. */
-  attributeDistribution?: 'saturated' | 'independent';
+  attributeDistribution?: 'saturated' | 'independent' | 'higher-order';
   /** Largest change of any success probability or class proportion (default 1e-4). */
   tol?: number;
   /** Default 2000. */
@@ -561,7 +561,14 @@ export interface CdmCalibrationResult {
   tool: 'cdm';
   engine: EngineInfo;
   model: CdmModel;
-  attribute_distribution: 'saturated' | 'independent';
+  attribute_distribution: 'saturated' | 'independent' | 'higher-order';
+  higher_order: { attribute: string; intercept: number; slope: number }[] | null;
+  srmsr: number | null;
+  q_validation: {
+    method: string;
+    epsilon: number;
+    items: { item: string; original: string; original_pvaf: number; suggested: string; suggested_pvaf: number; changed: boolean; mesa: { q: string; pvaf: number }[] }[];
+  };
   link: CdmLink;
   n_persons: number;
   n_items: number;

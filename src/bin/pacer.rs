@@ -411,6 +411,7 @@ mod cli {
     enum CdmDistributionArg {
         Saturated,
         Independent,
+        HigherOrder,
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -621,6 +622,9 @@ mod cli {
                         }
                         CdmDistributionArg::Independent => {
                             pacer::cdm::AttributeDistribution::Independent
+                        }
+                        CdmDistributionArg::HigherOrder => {
+                            pacer::cdm::AttributeDistribution::HigherOrder
                         }
                     }),
                     tol: Some(tol),

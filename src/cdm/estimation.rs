@@ -7,6 +7,7 @@
 
 use super::additive;
 use super::design::{Design, Link};
+use super::higher_order;
 use super::patterns::group_of_classes;
 use super::{AttributeDistribution, CdmModel};
 use crate::data::MISSING;
@@ -48,6 +49,8 @@ pub struct CdmEm<'a> {
     pub probs: Vec<Vec<f64>>,
     /// Class proportions.
     pub pi: Vec<f64>,
+    /// Higher-order distribution: `[λ_0k, λ_1k]` per attribute (empty otherwise).
+    pub lambda: Vec<f64>,
     /// Expected examinees per class (last E-step).
     pub class_n: Vec<f64>,
     /// Per pattern, its items answered correctly (item indices) followed by its missing items
@@ -123,6 +126,15 @@ impl<'a> CdmEm<'a> {
                 .collect(),
             None => Vec::new(),
         };
+        // The higher-order distribution starts from a unit slope (a zero slope is a fixed point
+        // of its M-step) and zero intercepts.
+        let (lambda, pi) = if distribution == AttributeDistribution::HigherOrder {
+            let lambda: Vec<f64> = (0..n_attributes).flat_map(|_| [0.0, 1.0]).collect();
+            let pi = higher_order::class_proportions(classes, n_attributes, &lambda);
+            (lambda, pi)
+        } else {
+            (Vec::new(), pi)
+        };
         CdmEm {
             codes,
             counts,
@@ -140,6 +152,7 @@ impl<'a> CdmEm<'a> {
             deltas,
             probs,
             pi,
+            lambda,
             class_n: vec![0.0; n_classes],
             lists,
             starts,
@@ -320,7 +333,7 @@ impl<'a> CdmEm<'a> {
         let total: f64 = self.class_n.iter().sum();
         let saturated: Vec<f64> = self.class_n.iter().map(|n| n / total).collect();
         match self.distribution {
-            AttributeDistribution::Saturated => saturated,
+            AttributeDistribution::Saturated | AttributeDistribution::HigherOrder => saturated,
             AttributeDistribution::Independent => {
                 let k = self.n_attributes;
                 let marg: Vec<f64> = (0..k)
@@ -414,18 +427,29 @@ impl EmProblem for CdmEm<'_> {
                 self.deltas[j] = delta;
             }
         }
-        self.pi = self.pi_m_step();
+        if self.distribution == AttributeDistribution::HigherOrder {
+            self.lambda =
+                higher_order::m_step(self.classes, self.n_attributes, &self.class_n, &self.lambda);
+            self.pi =
+                higher_order::class_proportions(self.classes, self.n_attributes, &self.lambda);
+        } else {
+            self.pi = self.pi_m_step();
+        }
     }
 
     /// The success probabilities (additive models: their parameters on the link scale) and the
-    /// class proportions.
+    /// class proportions (higher-order: the structural parameters λ).
     fn parameters(&self) -> Vec<f64> {
         let mut v: Vec<f64> = if self.additive_link.is_some() {
             self.deltas.iter().flatten().copied().collect()
         } else {
             self.probs.iter().flatten().copied().collect()
         };
-        v.extend_from_slice(&self.pi);
+        if self.distribution == AttributeDistribution::HigherOrder {
+            v.extend_from_slice(&self.lambda);
+        } else {
+            v.extend_from_slice(&self.pi);
+        }
         v
     }
 
@@ -437,39 +461,56 @@ impl EmProblem for CdmEm<'_> {
     }
 
     fn set_parameters(&mut self, params: &[f64]) -> bool {
-        if let Some(link) = self.additive_link {
-            return self.set_additive(link, params);
-        }
-        let (lo, hi) = self.bounds;
-        let n_item_params: usize = self.n_groups.iter().sum();
-        let (items, pi) = params.split_at(n_item_params);
-        if !items.iter().all(|p| (lo..=hi).contains(p))
-            || !pi.iter().all(|p| *p >= 0.0 && p.is_finite())
-        {
-            return false;
-        }
-        let total: f64 = pi.iter().sum();
-        if total <= 0.0 || !total.is_finite() {
+        let n_item_params: usize = match self.additive_link {
+            Some(_) => self.designs.iter().map(|d| d.n_params).sum(),
+            None => self.n_groups.iter().sum(),
+        };
+        let (items, population) = params.split_at(n_item_params);
+        if !self.admissible_items(items) || !self.admissible_population(population) {
             return false;
         }
         let mut at = 0;
-        for (j, g) in self.n_groups.iter().enumerate() {
-            self.probs[j].copy_from_slice(&items[at..at + g]);
-            at += g;
+        for j in 0..self.n_items {
+            match self.additive_link {
+                Some(link) => {
+                    let d = &self.designs[j];
+                    self.deltas[j].copy_from_slice(&items[at..at + d.n_params]);
+                    for l in 0..d.n_rows() {
+                        self.probs[j][l] = link
+                            .prob(d.eta(l, &self.deltas[j]))
+                            .clamp(self.bounds.0, self.bounds.1);
+                    }
+                    at += d.n_params;
+                }
+                None => {
+                    let g = self.n_groups[j];
+                    self.probs[j].copy_from_slice(&items[at..at + g]);
+                    at += g;
+                }
+            }
         }
-        self.pi = pi.iter().map(|p| p / total).collect();
+        if self.distribution == AttributeDistribution::HigherOrder {
+            self.lambda = population.to_vec();
+            self.pi =
+                higher_order::class_proportions(self.classes, self.n_attributes, &self.lambda);
+        } else {
+            let total: f64 = population.iter().sum();
+            self.pi = population.iter().map(|p| p / total).collect();
+        }
         true
     }
 }
 
 impl CdmEm<'_> {
-    /// [`EmProblem::set_parameters`] of an additive model: the parameters on the link scale
-    /// must keep every success probability within the bounds.
-    fn set_additive(&mut self, link: Link, params: &[f64]) -> bool {
-        let (lo, hi) = (link.eta(self.bounds.0), link.eta(self.bounds.1));
+    /// Whether extrapolated item parameters are admissible: every success probability within
+    /// the bounds (additive models: on the link scale, up to rounding).
+    fn admissible_items(&self, items: &[f64]) -> bool {
+        let (lo, hi) = self.bounds;
+        let Some(link) = self.additive_link else {
+            return items.iter().all(|p| (lo..=hi).contains(p));
+        };
+        let (lo, hi) = (link.eta(lo), link.eta(hi));
         let slack = 1e-12 * (1.0 + lo.abs().max(hi.abs()));
-        let n_item_params: usize = self.designs.iter().map(|d| d.n_params).sum();
-        let (items, pi) = params.split_at(n_item_params);
         let mut at = 0;
         for d in &self.designs {
             let delta = &items[at..at + d.n_params];
@@ -481,21 +522,16 @@ impl CdmEm<'_> {
             }
             at += d.n_params;
         }
-        let total: f64 = pi.iter().sum();
-        if !pi.iter().all(|p| *p >= 0.0 && p.is_finite()) || total <= 0.0 || !total.is_finite() {
-            return false;
-        }
-        let mut at = 0;
-        for (j, d) in self.designs.iter().enumerate() {
-            self.deltas[j].copy_from_slice(&items[at..at + d.n_params]);
-            for l in 0..d.n_rows() {
-                self.probs[j][l] = link
-                    .prob(d.eta(l, &self.deltas[j]))
-                    .clamp(self.bounds.0, self.bounds.1);
-            }
-            at += d.n_params;
-        }
-        self.pi = pi.iter().map(|p| p / total).collect();
         true
+    }
+
+    /// Whether extrapolated population parameters are admissible: finite λ (higher-order) or
+    /// non-negative proportions with a positive sum.
+    fn admissible_population(&self, population: &[f64]) -> bool {
+        if self.distribution == AttributeDistribution::HigherOrder {
+            return population.iter().all(|v| v.is_finite() && v.abs() <= 20.0);
+        }
+        let total: f64 = population.iter().sum();
+        population.iter().all(|p| *p >= 0.0 && p.is_finite()) && total > 0.0 && total.is_finite()
     }
 }

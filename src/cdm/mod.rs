@@ -14,6 +14,7 @@ pub mod additive;
 pub mod design;
 pub mod estimation;
 pub mod fit;
+pub mod higher_order;
 pub mod patterns;
 pub mod profile;
 pub mod qvalidation;
@@ -94,6 +95,9 @@ pub enum AttributeDistribution {
     Saturated,
     /// Attributes mastered independently (K parameters).
     Independent,
+    /// One latent trait underlies the attributes (2K parameters; de la Torre & Douglas, 2004).
+    #[serde(rename = "higher-order")]
+    HigherOrder,
 }
 
 /// Options of [`calibrate`].
@@ -264,6 +268,17 @@ pub struct ClassProportion {
     pub proportion: f64,
 }
 
+/// One attribute's higher-order parameters: `P(α_k = 1 | θ) = logistic(intercept + slope·θ)`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HigherOrderParameter {
+    /// Attribute name.
+    pub attribute: String,
+    /// `λ_0k`.
+    pub intercept: f64,
+    /// `λ_1k`.
+    pub slope: f64,
+}
+
 /// An attribute's estimated prevalence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Prevalence {
@@ -336,6 +351,8 @@ pub struct CdmCalibration {
     pub attribute_prevalence: Vec<Prevalence>,
     /// Class proportions (GDINA's order of patterns).
     pub classes: Vec<ClassProportion>,
+    /// The higher-order distribution's parameters (null for the other distributions).
+    pub higher_order: Option<Vec<HigherOrderParameter>>,
     /// How the standard errors were computed.
     pub se_method: &'static str,
     /// Standardized root mean squared residual of the item-pair correlations (null when a
@@ -707,6 +724,7 @@ fn results(
     let npar_population = match options.distribution {
         AttributeDistribution::Saturated => classes.len() - 1,
         AttributeDistribution::Independent => k,
+        AttributeDistribution::HigherOrder => 2 * k,
     };
     let npar = npar_items + npar_population;
     let deviance = -2.0 * loglik;
@@ -750,6 +768,15 @@ fn results(
             })
             .collect(),
         se_method: "outer product of the per-examinee gradients of the item parameters (incomplete information, GDINA's SE.type = 2); probabilities and deltas by the delta method",
+        higher_order: (options.distribution == AttributeDistribution::HigherOrder).then(|| {
+            (0..k)
+                .map(|a| HigherOrderParameter {
+                    attribute: q.attributes[a].clone(),
+                    intercept: problem.lambda[2 * a],
+                    slope: problem.lambda[2 * a + 1],
+                })
+                .collect()
+        }),
         srmsr,
         q_validation,
         warnings,
