@@ -2,7 +2,8 @@
 // loaded as a classic script by index.html): item scatter, score
 // distribution, histogram, item curves against θ (characteristic, expected
 // score, information), category response curves, test information, lines
-// against another x (equated scores, score distributions).
+// against another x (equated scores, score distributions), bars, labelled
+// points over ordered categories (a mesa plot).
 //
 // CSP note: the page has `style-src 'self'` without 'unsafe-inline'. ECharts
 // sets styles through the CSSOM (element.style), which CSP allows; the only
@@ -568,6 +569,93 @@ export function renderBars(container, { categories, series, xName = '', yName, y
   });
 }
 
+/**
+ * Labelled points over ordered categories (e.g. numbers of attributes): each
+ * series' points { x (a category), y, label (shown beside the point, e.g. a
+ * q-vector, and in the tooltip's title; `showLabels: false` keeps it to the
+ * tooltip), note? (added to the tooltip) }, joined by a line (`line`, the
+ * default) or standing alone (`line: false`, e.g. rings around points of
+ * another series: `symbol: 'emptyCircle'`, a larger `symbolSize`). Series
+ * differ in colour (colour-blind safe) and symbol and are named in the
+ * legend; an optional dashed guide line at y = `guide.value` (e.g. a
+ * threshold). Values that are not finite numbers leave a gap.
+ * @param {HTMLElement} container
+ * @param {{categories: Array<string|number>, series: Array<{name: string,
+ *          points: Array<{x: string|number, y: number|null, label?: string, note?: string}>,
+ *          line?: boolean, symbol?: string, symbolSize?: number, showLabels?: boolean, labelPosition?: string}>,
+ *          xName: string, yName: string, yMin?: number, yMax?: number,
+ *          guide?: {value: number, label: string}, digits?: number}} spec
+ */
+export function renderLabelledPoints(container, { categories, series, xName, yName, yMin, yMax, guide = null, digits = 3 }) {
+  const colorOf = (i) => LINE_COLORS[i % LINE_COLORS.length];
+  // In a narrow chart (also after a resize) every other label of a line moves below its point, so neighbours do not collide.
+  const narrow = () => (container.clientWidth - 96) / Math.max(1, categories.length) < 72;
+  const labelLayout = (s) => (params) =>
+    s.line !== false && params.dataIndex % 2 === 1 && narrow() ? { dy: params.labelRect.height + params.rect.height + 6, hideOverlap: true } : { hideOverlap: true };
+  return initChart(container, {
+    color: series.map((_, i) => colorOf(i)),
+    grid: { left: 64, right: 32, top: 56, bottom: 56 },
+    legend: series.length > 1 ? { type: 'scroll', top: 4, right: 8, left: 72, data: series.map((s) => s.name) } : undefined,
+    tooltip: {
+      ...tooltipBase,
+      trigger: 'item',
+      formatter: (p) =>
+        `${p.name ? `<strong class="chart-tooltip__title">${escapeHtml(p.name)}</strong><br>` : ''}` +
+        `${lineSwatch(p.seriesIndex)}${escapeHtml(p.seriesName)}<br>` +
+        `${escapeHtml(xName)}: ${escapeHtml(p.value[0])}<br>${escapeHtml(yName)}: <strong>${fmt(p.value[1], digits)}</strong>` +
+        (p.data.note ? `<br>${escapeHtml(p.data.note)}` : ''),
+    },
+    xAxis: {
+      type: 'category',
+      name: xName,
+      nameLocation: 'middle',
+      nameGap: 32,
+      data: categories.map(String),
+      axisTick: { alignWithLabel: true },
+    },
+    yAxis: {
+      type: 'value',
+      name: yName,
+      nameLocation: 'middle',
+      nameGap: 44,
+      min: yMin,
+      max: yMax,
+      splitLine: { lineStyle: { color: COLORS.grid } },
+    },
+    series: series.map((s, i) => ({
+      name: s.name,
+      type: s.line === false ? 'scatter' : 'line',
+      symbol: s.symbol ?? 'circle',
+      symbolSize: s.symbolSize ?? 9,
+      showSymbol: true,
+      lineStyle: s.line === false ? undefined : { width: 2, type: LINE_TYPES[Math.floor(i / LINE_COLORS.length) % LINE_TYPES.length] },
+      itemStyle: { color: colorOf(i), ...(String(s.symbol ?? '').startsWith('empty') ? { borderWidth: 2 } : {}) },
+      label: {
+        show: s.showLabels !== false,
+        position: s.labelPosition ?? 'top',
+        formatter: (p) => p.name,
+        color: COLORS.text,
+        fontSize: 11,
+      },
+      labelLayout: labelLayout(s),
+      emphasis: { scale: 1.3 },
+      // Rings and other lone markers under the line's points, so they circle them.
+      z: s.line === false ? 1 : 2,
+      data: s.points.map((pt) => ({ value: [String(pt.x), finiteOrGap([pt.y])[0]], name: pt.label ?? '', note: pt.note ?? null })),
+      markLine:
+        guide && i === 0
+          ? {
+              silent: true,
+              symbol: 'none',
+              lineStyle: { color: COLORS.guide, type: 'dashed', width: 1 },
+              label: { formatter: guide.label, position: 'insideStartTop', color: COLORS.guide, fontSize: 11 },
+              data: [{ yAxis: guide.value }],
+            }
+          : undefined,
+    })),
+  });
+}
+
 /** PNG of a chart (white background, 2x resolution) as a Blob. */
 export function chartPngBlob(container) {
   const chart = globalThis.echarts?.getInstanceByDom(container);
@@ -585,7 +673,8 @@ export function chartPngBlob(container) {
  * A chart's <figure>: caption, a "PNG" download button (when ECharts loaded)
  * and the empty chart container `chartId` (role=img, `description` as its
  * label; the page draws into it once it is in the document). The PNG is
- * saved as `fileName`.
+ * saved as `fileName` (or what `fileName()` returns when it is a function,
+ * for a chart that changes, e.g. with the item shown).
  */
 export function chartFigure(chartId, caption, description, fileName) {
   const pngButton = chartsAvailable()
@@ -593,7 +682,7 @@ export function chartFigure(chartId, caption, description, fileName) {
     : null;
   pngButton?.addEventListener('click', () => {
     const blob = chartPngBlob(document.getElementById(chartId));
-    if (blob) downloadBlob(blob, fileName);
+    if (blob) downloadBlob(blob, typeof fileName === 'function' ? fileName() : fileName);
   });
   return h(
     'figure',

@@ -63,7 +63,7 @@ function simulatedResponses(persons, q) {
   return lines.join('\n') + '\n';
 }
 
-test('cdm calibration: DINA on fraction subtraction as GDINA, item details, patterns, classes, downloads, errors; same-origin only, no console errors', { timeout: 240_000 }, () =>
+test('cdm calibration: DINA on fraction subtraction as GDINA, item details, SRMSR, Q-matrix validation, patterns, classes, downloads, errors; same-origin only, no console errors', { timeout: 240_000 }, () =>
   inNewContext(site.browser, 'cdm-calibration', async (page, log) => {
     const { origin, tmp } = site;
     const gdinaFit = JSON.parse(await readFile(path.join(FIXTURES, 'gdina_DINA_fit.json'), 'utf8'));
@@ -199,6 +199,113 @@ test('cdm calibration: DINA on fraction subtraction as GDINA, item details, patt
     assert.equal(result.tool, 'cdm');
     assert.equal(result.model, 'dina');
     assert.equal(result.loglik, loglik, 'the page shows the engine\u2019s numbers');
+
+    // SRMSR: the engine's number, a plausible size for this fit.
+    const srmsr = await readValue(page, '#cdm-srmsr');
+    assert.equal(typeof result.srmsr, 'number', 'the engine reports the SRMSR');
+    assert.equal(srmsr, result.srmsr, 'the SRMSR shown is the engine\u2019s');
+    assert.ok(srmsr > 0 && srmsr < 0.2, `SRMSR ${srmsr} should be between 0 and 0.2`);
+    assert.match(await page.locator('#cdm-srmsr').textContent(), /^0\.\d{4}$/);
+    assert.match(await page.locator('#cdm-srmsr-note').textContent(), /below about 0\.05/);
+
+    // Q-matrix validation: one row per item, the engine's q-vectors, PVAFs and suggestions,
+    // the items with a suggested change first (each group in the file's order).
+    const qv = result.q_validation;
+    assert.equal(qv.items.length, 20, 'the engine validates every item');
+    const qRows = await page.locator('#cdm-qval-table tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => {
+        const [item, original, originalPvaf, suggested, suggestedPvaf, change] = tr.children;
+        return {
+          item: item.textContent,
+          original: original.dataset.q,
+          originalNames: original.textContent,
+          original_pvaf: Number(originalPvaf.dataset.value),
+          suggested: suggested.dataset.q,
+          suggestedNames: suggested.textContent,
+          suggested_pvaf: Number(suggestedPvaf.dataset.value),
+          changed: change.dataset.changed === 'true',
+          badge: change.querySelector('.badge')?.textContent ?? null,
+        };
+      }),
+    );
+    assert.equal(qRows.length, 20, 'the Q-matrix validation table has one row per item');
+    const byChange = [...qv.items.filter((it) => it.changed), ...qv.items.filter((it) => !it.changed)];
+    assert.deepEqual(qRows.map((r) => r.item), byChange.map((it) => it.item), 'items with a suggested change first');
+    const names = (digits) => result.attributes.filter((_, k) => digits[k] === '1').join(', ');
+    for (const [row, ref] of qRows.map((r, i) => [r, byChange[i]])) {
+      assert.deepEqual(
+        { item: row.item, original: row.original, original_pvaf: row.original_pvaf, suggested: row.suggested, suggested_pvaf: row.suggested_pvaf, changed: row.changed },
+        { item: ref.item, original: ref.original, original_pvaf: ref.original_pvaf, suggested: ref.suggested, suggested_pvaf: ref.suggested_pvaf, changed: ref.changed },
+        `${row.item}: the engine's validation`,
+      );
+      assert.equal(row.originalNames, names(ref.original), `${row.item}: the Q-matrix's q-vector by attribute names`);
+      assert.equal(row.originalNames, q.required[row.item].join(', '), `${row.item}: the Q-matrix's own row`);
+      assert.equal(row.suggestedNames, names(ref.suggested), `${row.item}: the suggested q-vector by attribute names`);
+      assert.equal(row.badge, ref.changed ? 'suggested change' : null, `${row.item}: a badge exactly when a change is suggested`);
+    }
+    const nChanged = qv.items.filter((it) => it.changed).length;
+    if (nChanged) {
+      await page.check('#cdm-qval-changed-only');
+      assert.equal(await page.locator('#cdm-qval-table tbody tr').count(), nChanged, 'the changed items only');
+      await page.uncheck('#cdm-qval-changed-only');
+    }
+    await page.fill('#cdm-qval-table-search', 'V10');
+    assert.deepEqual(await page.locator('#cdm-qval-table tbody tr th').allTextContents(), ['V10']);
+    await page.fill('#cdm-qval-table-search', '');
+    assert.equal(await page.locator('#cdm-qval-table tbody tr').count(), 20);
+
+    // The mesa plot: the first item with a suggested change (else the first item), the engine's
+    // best q-vectors and PVAFs by number of attributes, the line at epsilon; another item redraws it.
+    const mesaChart = () =>
+      page.evaluate(() => {
+        const option = globalThis.echarts.getInstanceByDom(document.querySelector('#cdm-chart-mesa')).getOption();
+        return {
+          categories: option.xAxis[0].data,
+          yRange: [option.yAxis[0].min, option.yAxis[0].max],
+          points: option.series[0].data.map((d) => ({ q: d.name, pvaf: d.value[1] })),
+          guide: option.series[0].markLine.data[0].yAxis,
+        };
+      });
+    const mesaRows = () =>
+      page.locator('#cdm-qval-mesa-table tbody tr').evaluateAll((trs) => trs.map((tr) => ({ q: tr.dataset.q, pvaf: Number(tr.children[3].dataset.value) })));
+    const checkMesa = async (ref) => {
+      assert.equal(await page.locator('#cdm-chart-mesa').locator('xpath=ancestor::figure').locator('.chart-figure__title').textContent(), `Mesa plot: ${ref.item}`);
+      assert.match(await page.locator('#cdm-chart-mesa').getAttribute('aria-label'), new RegExp(`^Mesa plot of item ${ref.item}:`));
+      const chart = await mesaChart();
+      assert.deepEqual(chart.points, ref.mesa, `${ref.item}: the mesa plot's points are the engine's`);
+      assert.deepEqual(chart.categories, ref.mesa.map((_, k) => String(k + 1)), 'x: 1 to K attributes');
+      assert.deepEqual(chart.yRange, [0, 1]);
+      assert.equal(chart.guide, qv.epsilon, 'the line at epsilon');
+      assert.deepEqual(await mesaRows(), ref.mesa, `${ref.item}: the mesa table's rows are the engine's`);
+    };
+    assert.equal(qv.epsilon, 0.95);
+    assert.equal(qv.items[0].mesa.length, q.attributes.length, 'one mesa point per number of attributes');
+    const firstShown = qv.items.find((it) => it.changed) ?? qv.items[0];
+    await page.locator('#cdm-chart-mesa canvas').waitFor();
+    assert.match(await page.locator('#cdm-qval-item option:checked').textContent(), new RegExp(`^${firstShown.item}\\b`));
+    await checkMesa(firstShown);
+    const otherIndex = qv.items.findIndex((it) => it !== firstShown && JSON.stringify(it.mesa) !== JSON.stringify(firstShown.mesa));
+    assert.ok(otherIndex >= 0, 'another item with other mesa points');
+    await page.selectOption('#cdm-qval-item', String(otherIndex));
+    await checkMesa(qv.items[otherIndex]);
+    const mesaPng = await saveDownload(page, 'button[data-chart="cdm-chart-mesa"]', path.join(tmp, 'mesa.png'));
+    assert.equal(mesaPng.suggestedFilename(), `fraction-subtraction-cdm-dina-mesa-${qv.items[otherIndex].item}.png`);
+
+    // Its CSV: one row per item in the file's order, the engine's numbers as the CLI writes them.
+    const qvalPath = path.join(tmp, 'qvalidation.csv');
+    const qvalDownload = await saveDownload(page, '#cdm-qval-download', qvalPath);
+    assert.equal(qvalDownload.suggestedFilename(), 'fraction-subtraction-cdm-dina-qvalidation.csv');
+    const qval = await readCsvFile(qvalPath);
+    assert.equal(qval.lines.length, 21, 'a header and 20 rows');
+    assert.equal(qval.lines[0], 'item,original,original_pvaf,suggested,suggested_pvaf,changed');
+    qval.rows.forEach(([item, original, originalPvaf, suggested, suggestedPvaf, changed], i) => {
+      const ref = qv.items[i];
+      assert.deepEqual(
+        [item, original, Number(originalPvaf), suggested, Number(suggestedPvaf), changed],
+        [ref.item, ref.original, ref.original_pvaf, ref.suggested, ref.suggested_pvaf, String(ref.changed)],
+        `CSV row ${i + 2}`,
+      );
+    });
 
     const paramsPath = path.join(tmp, 'params.csv');
     const paramsDownload = await saveDownload(page, '#cdm-download-params', paramsPath);

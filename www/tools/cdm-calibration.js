@@ -6,18 +6,19 @@
 // preview of their first rows and their sizes), or the bundled fraction
 // subtraction sample. A calibration starts on Run; a progress bar shows the
 // EM iterations and Cancel stops it.
-// Results: fit statistics and the starts, warnings, an item table (guess,
-// slip, IDI, monotonicity) whose rows expand to the item's pattern
-// probabilities and delta coefficients, the parameters by attribute pattern,
+// Results: fit statistics (SRMSR included) and the starts, warnings, an item
+// table (guess, slip, IDI, monotonicity) whose rows expand to the item's
+// pattern probabilities and delta coefficients, the Q-matrix validation
+// (GDI/PVAF suggestions and a mesa plot), the parameters by attribute pattern,
 // attribute prevalences (chart and table), class proportions, downloads, and
 // a hand-off of the calibration to the Skill Profiler.
 //
 // Every number shown comes from the engine's result; nothing is computed here.
 
 import { analyzeItems, calibrateCdm, cancelCdm } from '../engine.js';
-import { DASH, fmtInt, fmtSci, h, isNumber } from '../format.js';
+import { DASH, fmt, fmtInt, fmtSci, fmtShort, h, isNumber } from '../format.js';
 import { createTable, ITEM_NAME_COLUMN, ITEM_ROWS, numberCell, numberColumn, staticTable } from '../table.js';
-import { chartFigure, chartsAvailable, renderBars } from '../charts.js';
+import { chartFigure, chartsAvailable, renderBars, renderLabelledPoints } from '../charts.js';
 import { baseName, cliCsv, downloadCsv, downloadJson } from '../download.js';
 import { createDataInput, createFileSlot, csvText, parseCsv, previewTable, responseFileHelp } from '../data-input.js';
 import { publishCdmCalibration } from '../handoff.js';
@@ -584,6 +585,7 @@ function renderResults(results, result, { responses, q }) {
     summarySection(result),
     profilerSection(result, { responses, q, stem }),
     itemsSection(result),
+    qValidationSection(result, stem),
     patternsSection(result, stem),
     prevalenceSection(result, stem),
     classesSection(result),
@@ -630,6 +632,10 @@ function summarySection(result) {
       numberStat('CAIC', result.caic, 3, { id: 'cdm-caic', title: 'Consistent AIC: deviance + npar (ln N + 1)' }),
       numberStat('AICc', result.aicc, 3, { id: 'cdm-aicc', title: 'AIC with the small-sample correction 2 npar (npar + 1) / (N \u2212 npar \u2212 1); \u2014 when N \u2264 npar + 1' }),
       numberStat('SABIC', result.sabic, 3, { id: 'cdm-sabic', title: 'Sample-size adjusted BIC: deviance + npar ln((N + 2) / 24)' }),
+      numberStat('SRMSR', result.srmsr, 4, {
+        id: 'cdm-srmsr',
+        title: 'Standardized root mean squared residual: the root mean square of the differences between the observed and the model-implied correlations of the item pairs (Maydeu-Olivares, 2013); \u2014 when a correlation is undefined',
+      }),
       stat('Converged', converged ? 'Yes' : 'No', {
         id: 'cdm-converged',
         note: converged ? null : stopReason(result),
@@ -645,6 +651,11 @@ function summarySection(result) {
         id: 'cdm-best-start',
         title: 'The start with the highest log-likelihood after the screening iterations, run on to convergence',
       }),
+    ),
+    h(
+      'p',
+      { class: 'help', id: 'cdm-srmsr-note' },
+      'SRMSR: the root mean square of the differences between the observed and the model-implied correlations of the item pairs; values below about 0.05 indicate a close fit of the pairwise correlations.',
     ),
     starts.length ? startsTable(result) : null,
     h('p', { class: 'help', id: 'cdm-se-method' }, result.se_method ? ['Standard errors: ', result.se_method, '.'] : 'No standard errors were reported.'),
@@ -820,6 +831,245 @@ function itemsSection(result) {
   );
 }
 
+// ---------------------------------------------------- Q-matrix validation
+
+/** The Q-matrix validation's items, one per item in the response file's order (none when the result has no validation). */
+const qValidationItems = (result) => result.q_validation?.items ?? [];
+
+/** The number of attributes a q-vector ("01101010") requires. */
+const qCount = (q) => (String(q ?? '').match(/1/g) ?? []).length;
+
+/** The item the mesa plot shows first: the first with a suggested change, else the first. */
+function initialMesaItem(items) {
+  const index = items.findIndex((it) => it.changed);
+  return index < 0 ? 0 : index;
+}
+
+/** A q-vector column: the attributes it names ("A1, A3"); its digits (attribute 1 first) in the title and data-q. */
+function qVectorColumn(key, label, description, attributes) {
+  return {
+    key,
+    label,
+    description,
+    value: (row) => masteredNames(row[key], attributes),
+    render: (row, cell) => {
+      cell.append(masteredNames(row[key], attributes));
+      cell.dataset.q = String(row[key] ?? '');
+      cell.title = `q-vector ${row[key]} (attribute 1 first)`;
+    },
+  };
+}
+
+/** One line describing the mesa plot of `item` (the chart's accessible name). */
+function mesaDescription(item, attributes, epsilon) {
+  if (!item) return 'Mesa plot: the PVAF of the best q-vector with each number of attributes.';
+  const mesa = item.mesa ?? [];
+  const points = mesa.map((m, k) => `${k + 1}: ${m.q} (${masteredNames(m.q, attributes)}) ${fmt(m.pvaf, 3)}`).join('; ');
+  return (
+    `Mesa plot of item ${item.item}: the PVAF of the best q-vector with 1 to ${mesa.length} attributes, ${points}. ` +
+    `Q-matrix ${item.original}, PVAF ${fmt(item.original_pvaf, 3)}; ` +
+    (item.changed ? `suggested ${item.suggested}, PVAF ${fmt(item.suggested_pvaf, 3)}` : 'the suggestion keeps it') +
+    `. Dashed line at \u03B5 = ${fmtShort(epsilon, 4)}.`
+  );
+}
+
+/** The points of `item`'s mesa plot, as a table (the numbers behind the chart), the Q-matrix's and the suggested q-vector marked. */
+function mesaTable(item, attributes) {
+  if (!item) return null;
+  const mesa = item.mesa ?? [];
+  const originalOnMesa = mesa.some((m) => m.q === item.original);
+  return [
+    staticTable({
+      id: 'cdm-qval-mesa-table',
+      caption: `Best q-vector of ${item.item} with each number of attributes, and its PVAF`,
+      head: [
+        h('th', { scope: 'col', class: 'num' }, 'Attributes'),
+        h('th', { scope: 'col' }, 'q-vector'),
+        h('th', { scope: 'col' }, 'Required attributes'),
+        h('th', { scope: 'col', class: 'num' }, 'PVAF'),
+      ],
+      body: mesa.map((m, k) =>
+        h(
+          'tr',
+          { 'data-q': m.q },
+          h('th', { scope: 'row', class: 'num' }, String(k + 1)),
+          h(
+            'td',
+            {},
+            h('code', {}, m.q),
+            m.q === item.original ? [' ', h('span', { class: 'badge badge--constant' }, 'Q-matrix')] : null,
+            m.q === item.suggested && item.changed ? [' ', h('span', { class: 'badge' }, 'suggested')] : null,
+          ),
+          h('td', {}, masteredNames(m.q, attributes)),
+          numberCell(m.pvaf, 4),
+        ),
+      ),
+    }),
+    originalOnMesa
+      ? null
+      : h(
+          'p',
+          { class: 'help', id: 'cdm-qval-mesa-note' },
+          `The Q-matrix\u2019s q-vector ${item.original} (${masteredNames(item.original, attributes)}, PVAF ${fmt(item.original_pvaf, 4)}) is not the best one with ${qCount(item.original)} ${qCount(item.original) === 1 ? 'attribute' : 'attributes'}.`,
+        ),
+  ];
+}
+
+/** Draws `item`'s mesa plot: the best q-vectors' PVAF by number of attributes, the Q-matrix's and the suggested q-vector ringed, a dashed line at epsilon. */
+function drawMesa(chart, item, attributes, epsilon, nAttributes) {
+  if (!chartsAvailable() || !chart || !item) return;
+  const mesa = item.mesa ?? [];
+  const K = Math.max(nAttributes ?? 0, mesa.length);
+  const onMesa = (q) => mesa.some((m) => m.q === q);
+  const series = [
+    {
+      name: 'Best q-vector',
+      points: mesa.map((m, k) => ({ x: k + 1, y: m.pvaf, label: m.q, note: masteredNames(m.q, attributes) })),
+    },
+    {
+      name: 'Q-matrix',
+      line: false,
+      symbol: 'emptyDiamond',
+      symbolSize: 20,
+      labelPosition: 'bottom',
+      // Its q-vector is written beside it only when it is not one of the mesa's points.
+      showLabels: !onMesa(item.original),
+      points: [{ x: qCount(item.original), y: item.original_pvaf, label: item.original, note: masteredNames(item.original, attributes) }],
+    },
+  ];
+  if (item.changed) {
+    series.push({
+      name: 'Suggested',
+      line: false,
+      symbol: 'emptyCircle',
+      symbolSize: 22,
+      showLabels: !onMesa(item.suggested),
+      labelPosition: 'bottom',
+      points: [{ x: qCount(item.suggested), y: item.suggested_pvaf, label: item.suggested, note: masteredNames(item.suggested, attributes) }],
+    });
+  }
+  renderLabelledPoints(chart, {
+    categories: Array.from({ length: K }, (_, k) => k + 1),
+    series,
+    xName: 'Number of attributes',
+    yName: 'PVAF',
+    yMin: 0,
+    yMax: 1,
+    guide: isNumber(epsilon) ? { value: epsilon, label: `\u03B5 = ${fmtShort(epsilon, 4)}` } : null,
+    digits: 4,
+  });
+}
+
+/**
+ * The Q-matrix validation (GDI/PVAF): a table of the Q-matrix's and the
+ * suggested q-vectors of every item (changed ones first), its CSV, and the
+ * mesa plot of a chosen item (with its points as a table).
+ */
+function qValidationSection(result, stem) {
+  const qv = result.q_validation;
+  const items = qValidationItems(result);
+  if (!qv || !items.length) return null;
+  const attributes = result.attributes ?? [];
+  const epsilon = qv.epsilon;
+  const eps = fmtShort(epsilon, 4);
+  const nChanged = items.filter((it) => it.changed).length;
+  // Changed items first, each group in the response file's order.
+  const rows = [...items.filter((it) => it.changed), ...items.filter((it) => !it.changed)];
+  const changedOnly = h('input', { type: 'checkbox', id: 'cdm-qval-changed-only' });
+  const table = createTable({
+    id: 'cdm-qval-table',
+    caption: 'Q-matrix validation: each item\u2019s q-vector in the Q-matrix and the suggested one, with their PVAF (items with a suggested change first)',
+    columns: [
+      ITEM_NAME_COLUMN,
+      qVectorColumn('original', 'Q-matrix', 'The attributes the Q-matrix says the item requires', attributes),
+      numberColumn('original_pvaf', 'PVAF (Q-matrix)', 'Proportion of the variance of the item\u2019s success probabilities that the Q-matrix\u2019s q-vector accounts for'),
+      qVectorColumn('suggested', 'Suggested', `The q-vector with the fewest attributes whose PVAF reaches \u03B5 = ${eps}`, attributes),
+      numberColumn('suggested_pvaf', 'PVAF (suggested)', 'Proportion of the variance of the item\u2019s success probabilities that the suggested q-vector accounts for'),
+      {
+        key: 'changed',
+        label: 'Suggestion',
+        description: 'Whether the suggested q-vector differs from the Q-matrix\u2019s (items with a suggested change sort first)',
+        value: (row) => (row.changed ? 0 : 1),
+        render: (row, cell) => {
+          cell.dataset.changed = String(Boolean(row.changed));
+          cell.append(row.changed ? h('span', { class: 'badge' }, 'suggested change') : 'keep');
+        },
+      },
+    ],
+    rows,
+    searchLabel: 'Search items or attributes',
+    searchPlaceholder: 'Item or attribute name',
+    searchText: (row) => `${row.item} ${masteredNames(row.original, attributes)} ${masteredNames(row.suggested, attributes)}`,
+    noun: ['item', 'items'],
+    extraControls: nChanged ? [h('label', { class: 'choice', for: 'cdm-qval-changed-only' }, changedOnly, ' Items with a suggested change only')] : [],
+  });
+  changedOnly.addEventListener('change', () => table.setFilter(changedOnly.checked ? (row) => row.changed : null));
+
+  const download = h('button', { type: 'button', id: 'cdm-qval-download', class: 'button button--small' }, 'Download this table (CSV)');
+  download.addEventListener('click', () => downloadCsv(qValidationCsv(result), `${stem}-qvalidation.csv`));
+
+  // The mesa plot of the chosen item, and its points as a table.
+  let current = initialMesaItem(items);
+  const select = h(
+    'select',
+    { id: 'cdm-qval-item', class: 'input', 'aria-describedby': 'cdm-qval-mesa-help' },
+    items.map((it, i) => h('option', { value: String(i), selected: i === current }, it.changed ? `${it.item} \u2014 suggested change` : it.item)),
+  );
+  const figure = chartsAvailable()
+    ? chartFigure('cdm-chart-mesa', `Mesa plot: ${items[current].item}`, mesaDescription(items[current], attributes, epsilon), () => `${stem}-mesa-${baseName(items[current]?.item)}.png`)
+    : null;
+  const points = h('div', { id: 'cdm-qval-mesa' }, mesaTable(items[current], attributes));
+  select.addEventListener('change', () => {
+    current = Number(select.value);
+    const item = items[current];
+    if (!item) return;
+    points.replaceChildren(...mesaTable(item, attributes).filter(Boolean));
+    const chart = figure?.querySelector('#cdm-chart-mesa');
+    if (!chart) return;
+    chart.setAttribute('aria-label', mesaDescription(item, attributes, epsilon));
+    figure.querySelector('.chart-figure__title').textContent = `Mesa plot: ${item.item}`;
+    drawMesa(chart, item, attributes, epsilon, result.n_attributes);
+  });
+
+  return h(
+    'section',
+    { class: 'panel', id: 'cdm-qvalidation', 'aria-labelledby': 'cdm-qvalidation-title' },
+    h('h3', { id: 'cdm-qvalidation-title', class: 'panel__title' }, 'Q-matrix validation'),
+    h(
+      'p',
+      { class: 'help', id: 'cdm-qval-help' },
+      'The GDI/PVAF method of de la Torre & Chiu (2016), on this fit: for each item and candidate q-vector, the PVAF is the proportion of the variance of the item\u2019s success probabilities across the latent classes that the q-vector accounts for, relative to the q-vector requiring every attribute. ',
+      `The suggestion is the q-vector with the fewest attributes whose PVAF reaches \u03B5 = ${eps}; the Q-matrix\u2019s own is kept when it reaches \u03B5 with no more attributes. `,
+      h('strong', {}, 'Suggestions are a prompt for expert review, not a rule:'),
+      ' a wrong entry also distorts the fit the PVAFs are computed from; change the Q-matrix only where the suggestion makes sense for the item\u2019s content, then calibrate again.',
+    ),
+    h(
+      'p',
+      { class: 'help', id: 'cdm-qval-count', role: 'status' },
+      nChanged
+        ? `${fmtInt(nChanged)} of ${fmtInt(items.length)} items have a suggested change.`
+        : `No suggested changes: the suggestion keeps every item\u2019s q-vector in the Q-matrix.`,
+    ),
+    h('div', { class: 'run-row run-row--compact' }, download),
+    table.element,
+    h('h4', { class: 'panel__subtitle', id: 'cdm-qval-mesa-title' }, 'Mesa plot'),
+    h(
+      'div',
+      { class: 'chart-controls' },
+      h('div', { class: 'field field--inline' }, h('label', { for: 'cdm-qval-item' }, 'Item'), select),
+      h(
+        'p',
+        { class: 'help', id: 'cdm-qval-mesa-help' },
+        `The PVAF of the best q-vector with 1, 2, \u2026 attributes: it rises, then levels off into a plateau (the mesa). The suggestion is where it first reaches the dashed line at \u03B5 = ${eps}; the Q-matrix\u2019s q-vector is the diamond${nChanged ? ', a suggested change the ring' : ''}. The table under the chart lists its points and their attributes.`,
+      ),
+    ),
+    figure
+      ? h('div', { class: 'charts' }, figure)
+      : h('p', { class: 'notice' }, 'The charting library could not be loaded; the table below holds the points of the mesa plot.'),
+    points,
+  );
+}
+
 // ------------------------------------------------------ patterns, classes
 
 /** One row per item and reduced attribute pattern. */
@@ -936,9 +1186,14 @@ function classesSection(result) {
   );
 }
 
-/** Draws the prevalence chart once the results are laid out. */
+/** Draws the charts (the mesa plot of the chosen item, the prevalences) once the results are laid out. */
 function drawCharts(results, result) {
   if (!chartsAvailable()) return;
+  const items = qValidationItems(result);
+  const select = results.querySelector('#cdm-qval-item');
+  if (select && items.length) {
+    drawMesa(results.querySelector('#cdm-chart-mesa'), items[Number(select.value)], result.attributes ?? [], result.q_validation?.epsilon, result.n_attributes);
+  }
   const prevalence = result.attribute_prevalence ?? [];
   const chart = results.querySelector('#cdm-chart-prevalence');
   if (!chart || !prevalence.length) return;
@@ -963,6 +1218,18 @@ export function parametersCsv(result) {
   return cliCsv(
     ['item', 'required', 'pattern', 'prob', 'se'],
     patternRows(result).map((r) => [r.item, r.required.join(';'), r.pattern, r.prob, r.se]),
+  );
+}
+
+/**
+ * The Q-matrix validation, one row per item in the response file's order:
+ * item, original, original_pvaf, suggested, suggested_pvaf, changed
+ * (q-vectors as digits, attribute 1 first; changed true/false).
+ */
+export function qValidationCsv(result) {
+  return cliCsv(
+    ['item', 'original', 'original_pvaf', 'suggested', 'suggested_pvaf', 'changed'],
+    qValidationItems(result).map((it) => [it.item, it.original, it.original_pvaf, it.suggested, it.suggested_pvaf, Boolean(it.changed)]),
   );
 }
 
