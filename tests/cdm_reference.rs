@@ -285,19 +285,60 @@ fn person_profiles_from_gdinas_parameters_match_gdina() {
     }
 }
 
+/// frac20's data and Q-matrix, and what an EM problem on them borrows.
+struct Frac20 {
+    data: pacer::data::ResponseMatrix,
+    patterns: pacer::irt::patterns::Patterns,
+    classes: Vec<u32>,
+    required: Vec<Vec<usize>>,
+    k: usize,
+}
+
+impl Frac20 {
+    fn load() -> Frac20 {
+        let data = read_responses(fixture("frac20/data.csv").as_bytes(), "data.csv").unwrap();
+        let q = read_qmatrix(fixture("frac20/Q.csv").as_bytes(), "Q.csv").unwrap();
+        let k = q.n_attributes();
+        Frac20 {
+            patterns: pacer::irt::patterns::Patterns::new(&data),
+            classes: pacer::cdm::patterns::attribute_patterns(k),
+            required: (0..q.items.len()).map(|j| q.required(j)).collect(),
+            data,
+            k,
+        }
+    }
+
+    /// An EM problem of `model` at GDINA's estimates of `name` (an additive model's refitted on
+    /// its link scale), with those estimates: (problem, probabilities, class proportions).
+    fn at_gdinas(
+        &self,
+        model: CdmModel,
+        name: &str,
+    ) -> (pacer::cdm::estimation::CdmEm<'_>, Vec<Vec<f64>>, Vec<f64>) {
+        let (probs, pi) = gdina_parameters(name, self.data.items(), &self.required, self.k);
+        let em = pacer::cdm::estimation::CdmEm::new(
+            &self.patterns.codes,
+            &self.patterns.counts,
+            self.data.n_items(),
+            &self.classes,
+            self.k,
+            &self.required,
+            model,
+            Default::default(),
+            (1e-4, 0.9999),
+            probs.clone(),
+            pi.clone(),
+        );
+        (em, probs, pi)
+    }
+}
+
 #[test]
 fn gdinas_estimates_give_gdinas_likelihood_under_pacers_model() {
     // The same likelihood: GDINA's DINA and DINO parameters, plugged into pacer's E-step, give
     // GDINA's log-likelihood; so pacer's higher value is a better point of the same function.
-    use pacer::cdm::estimation::CdmEm;
-    use pacer::cdm::patterns::attribute_patterns;
     use pacer::em::EmProblem;
-    let data = read_responses(fixture("frac20/data.csv").as_bytes(), "data.csv").unwrap();
-    let q = read_qmatrix(fixture("frac20/Q.csv").as_bytes(), "Q.csv").unwrap();
-    let patterns = pacer::irt::patterns::Patterns::new(&data);
-    let k = q.n_attributes();
-    let classes = attribute_patterns(k);
-    let required: Vec<Vec<usize>> = (0..q.items.len()).map(|j| q.required(j)).collect();
+    let frac = Frac20::load();
     for (model, name) in [
         (CdmModel::Dina, "DINA"),
         (CdmModel::Dino, "DINO"),
@@ -306,20 +347,7 @@ fn gdinas_estimates_give_gdinas_likelihood_under_pacers_model() {
         (CdmModel::Llm, "LLM"),
         (CdmModel::Rrum, "RRUM"),
     ] {
-        let (probs, pi) = gdina_parameters(name, data.items(), &required, k);
-        let mut em = CdmEm::new(
-            &patterns.codes,
-            &patterns.counts,
-            data.n_items(),
-            &classes,
-            k,
-            &required,
-            model,
-            Default::default(),
-            (1e-4, 0.9999),
-            probs.clone(),
-            pi,
-        );
+        let (mut em, probs, _) = frac.at_gdinas(model, name);
         // An additive model's parameters are refitted on its link scale: GDINA's probabilities
         // are additive there (to the printed precision).
         let (refit, _) = largest_differences(&em.probs, &probs, &[], &[]);
@@ -777,34 +805,14 @@ fn gdinas_additive_estimates_are_not_a_stationary_point() {
     // continued from there raises the log-likelihood by more than a unit. (GDINA's estimates
     // give GDINA's log-likelihood under pacer's E-step: see
     // gdinas_estimates_give_gdinas_likelihood_under_pacers_model.)
-    use pacer::cdm::estimation::CdmEm;
-    use pacer::cdm::patterns::attribute_patterns;
     use pacer::em::{run_em, Acceleration, EmOptions, EmProblem};
-    let data = read_responses(fixture("frac20/data.csv").as_bytes(), "data.csv").unwrap();
-    let q = read_qmatrix(fixture("frac20/Q.csv").as_bytes(), "Q.csv").unwrap();
-    let patterns = pacer::irt::patterns::Patterns::new(&data);
-    let k = q.n_attributes();
-    let classes = attribute_patterns(k);
-    let required: Vec<Vec<usize>> = (0..q.items.len()).map(|j| q.required(j)).collect();
+    let frac = Frac20::load();
     for (model, name) in [
         (CdmModel::Acdm, "ACDM"),
         (CdmModel::Llm, "LLM"),
         (CdmModel::Rrum, "RRUM"),
     ] {
-        let (probs, pi) = gdina_parameters(name, data.items(), &required, k);
-        let mut em = CdmEm::new(
-            &patterns.codes,
-            &patterns.counts,
-            data.n_items(),
-            &classes,
-            k,
-            &required,
-            model,
-            Default::default(),
-            (1e-4, 0.9999),
-            probs.clone(),
-            pi.clone(),
-        );
+        let (mut em, probs, pi) = frac.at_gdinas(model, name);
         let start = em.e_step();
         em.m_step();
         let (step, _) = largest_differences(&em.probs, &probs, &[], &[]);
@@ -830,28 +838,10 @@ fn acdm_standard_errors_at_gdinas_estimates_match_gdina() {
     // The same estimator (OPG of the item parameters, GDINA's SE.type = 2) at the same point:
     // A-CDM's success-probability SEs at GDINA's estimates agree with GDINA's within 1 %.
     // (LLM's and R-RUM's differ from GDINA's by 8 % to several-fold; see docs/json/cdm.md.)
-    use pacer::cdm::estimation::CdmEm;
     use pacer::cdm::patterns::{attribute_patterns, pattern_label};
-    let data = read_responses(fixture("frac20/data.csv").as_bytes(), "data.csv").unwrap();
-    let q = read_qmatrix(fixture("frac20/Q.csv").as_bytes(), "Q.csv").unwrap();
-    let patterns = pacer::irt::patterns::Patterns::new(&data);
-    let k = q.n_attributes();
-    let classes = attribute_patterns(k);
-    let required: Vec<Vec<usize>> = (0..q.items.len()).map(|j| q.required(j)).collect();
-    let (probs, pi) = gdina_parameters("ACDM", data.items(), &required, k);
-    let em = CdmEm::new(
-        &patterns.codes,
-        &patterns.counts,
-        data.n_items(),
-        &classes,
-        k,
-        &required,
-        CdmModel::Acdm,
-        Default::default(),
-        (1e-4, 0.9999),
-        probs,
-        pi,
-    );
+    let frac = Frac20::load();
+    let (data, required) = (&frac.data, &frac.required);
+    let (em, _, _) = frac.at_gdinas(CdmModel::Acdm, "ACDM");
     let ses = pacer::cdm::success_probability_se(&em).unwrap();
     let catprob = table("frac20/gdina_ACDM_catprob.csv");
     let mut worst: f64 = 0.0;
