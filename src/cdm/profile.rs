@@ -114,19 +114,14 @@ pub struct PatternClassification {
 }
 
 /// Accuracy `Σ_c w̄_c CCM_cc` and consistency `Σ_c w̄_c Σ_l CCM_lc²` from, per classification
-/// l, the summed posteriors `sums[l][c] = Σ_{i: ĉ_i = l} w_ic`, with `n` examinees; and per
-/// class its `CCM_cc` (None when `w̄_c` = 0).
+/// l, the summed posteriors `sums[l][c] = Σ_{i: ĉ_i = l} w_ic`, their totals per class
+/// `mass[c] = Σ_i w_ic`, with `n` examinees; and per class its `CCM_cc` (None when `w̄_c` = 0).
 fn accuracy_consistency(
     sums: &BTreeMap<usize, Vec<f64>>,
-    n_classes: usize,
+    mass: &[f64],
     n: f64,
 ) -> (f64, f64, Vec<Option<f64>>) {
-    let mut mass = vec![0.0; n_classes];
-    for v in sums.values() {
-        for (m, x) in mass.iter_mut().zip(v) {
-            *m += x;
-        }
-    }
+    let n_classes = mass.len();
     let mut squares = vec![0.0; n_classes];
     for v in sums.values() {
         for c in 0..n_classes {
@@ -238,10 +233,11 @@ pub fn classify(
         })
         .collect();
     let n: f64 = patterns.counts.iter().sum();
-    let (pattern_accuracy, pattern_consistency, diagonal) = accuracy_consistency(&by_map, c, n);
     let class_mass: Vec<f64> = (0..c)
         .map(|t| by_map.values().map(|v| v[t]).sum())
         .collect();
+    let (pattern_accuracy, pattern_consistency, diagonal) =
+        accuracy_consistency(&by_map, &class_mass, n);
     let classification = Classification {
         method: "posterior-based estimates (Johnson & Sinharay, 2018; Iaconangelo, 2017) of Cui, Gierl & Chang's (2012) accuracy and consistency: profiles classified by MAP, attributes by EAP",
         pattern_accuracy,
