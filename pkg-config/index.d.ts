@@ -245,7 +245,7 @@ export interface IrtCalibrationResult {
   loglik_trace: number[];
   se_method: string | null;
   /** Limited-information fit; null when not computed (see fit_note). */
-  m2: { m2: number; df: number; p: number; rmsea: number; srmsr: number } | null;
+  m2: LimitedInformationFit | null;
   fit_note: string | null;
   /** S-X2 item fit (Orlando & Thissen), complete data only. */
   item_fit: { item: string; group?: string; s_x2: number | null; df: number; p: number | null; rmsea: number | null }[];
@@ -523,6 +523,20 @@ export type CdmModel = 'gdina' | 'dina' | 'dino' | 'acdm' | 'llm' | 'rrum';
 /** Link functions (the scale of the delta coefficients). */
 export type CdmLink = 'identity' | 'logit' | 'log';
 
+/** Limited-information absolute fit (Maydeu-Olivares & Joe): docs/json/irt.md, docs/json/cdm.md. */
+export interface LimitedInformationFit {
+  /** 'M2' (0/1 items), 'M2*' or 'C2' (polytomous IRT). */
+  statistic: 'M2' | 'M2*' | 'C2';
+  m2: number;
+  df: number;
+  p: number;
+  /** RMSEA2 (IRT divides by N − 1 as mirt, CDM by N as GDINA). */
+  rmsea: number;
+  /** 90% interval of the RMSEA, [lower, upper]. */
+  rmsea_ci: [number, number];
+  srmsr: number;
+}
+
 /** calibrateCdm options (docs/json/cdm.md). */
 export interface CdmOptions {
   fileName?: string;
@@ -541,6 +555,8 @@ export interface CdmOptions {
   starts?: number;
   /** Default 123456. */
   seed?: number;
+  /** M2 is computed for tests of at most this many items (default 60). */
+  m2MaxItems?: number;
 }
 
 export interface CdmItem {
@@ -564,6 +580,9 @@ export interface CdmCalibrationResult {
   attribute_distribution: 'saturated' | 'independent' | 'higher-order';
   higher_order: { attribute: string; intercept: number; slope: number }[] | null;
   srmsr: number | null;
+  /** M2, RMSEA2 with its 90% interval, SRMSR; null when not defined (see fit_note). */
+  m2: LimitedInformationFit | null;
+  fit_note: string | null;
   q_validation: {
     method: string;
     epsilon: number;

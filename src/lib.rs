@@ -17,6 +17,7 @@ pub mod em;
 pub mod equating;
 pub mod error;
 pub mod irt;
+pub mod margins;
 pub mod math;
 pub mod parallel;
 pub mod scoring;

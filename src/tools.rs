@@ -767,7 +767,7 @@ pub struct CdmRequest {
     /// `"logit"` or `"log"`.
     #[serde(default)]
     pub link: Option<crate::cdm::Link>,
-    /// `"saturated"` (default) or `"independent"`.
+    /// `"saturated"` (default), `"independent"` or `"higher-order"`.
     #[serde(default)]
     pub attribute_distribution: Option<AttributeDistribution>,
     /// Convergence tolerance (default 1e-4).
@@ -782,6 +782,9 @@ pub struct CdmRequest {
     /// Seed of the random starts (default 123456).
     #[serde(default)]
     pub seed: Option<u64>,
+    /// Largest test (items) for which M2 is computed (default 60).
+    #[serde(default)]
+    pub m2_max_items: Option<usize>,
 }
 
 impl CdmRequest {
@@ -796,6 +799,7 @@ impl CdmRequest {
             starts: self.starts.unwrap_or(d.starts),
             seed: self.seed.unwrap_or(d.seed),
             link: self.link,
+            m2_max_items: self.m2_max_items.unwrap_or(d.m2_max_items),
             ..d
         }
     }

@@ -264,6 +264,10 @@ mod cli {
             /// Seed of the random starts.
             #[arg(long, default_value_t = 123_456)]
             seed: u64,
+            /// M2 is computed for tests of at most this many items (its time grows with the
+            /// sixth power of the number of items).
+            #[arg(long, default_value_t = pacer::irt::DEFAULT_M2_MAX_ITEMS)]
+            m2_max_items: usize,
             /// Print each EM iteration on stderr.
             #[arg(long)]
             progress: bool,
@@ -597,6 +601,7 @@ mod cli {
                 max_iter,
                 starts,
                 seed,
+                m2_max_items,
                 progress,
                 format,
                 classes_csv,
@@ -631,6 +636,7 @@ mod cli {
                     max_iter: Some(max_iter),
                     starts: Some(starts),
                     seed: Some(seed),
+                    m2_max_items: Some(m2_max_items),
                     ..Default::default()
                 };
                 let mut observer = print_progress(progress);

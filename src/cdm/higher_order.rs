@@ -69,6 +69,32 @@ pub fn class_proportions(classes: &[u32], k: usize, lambda: &[f64]) -> Vec<f64> 
     pi.into_iter().map(|p| p / total).collect()
 }
 
+/// The derivatives of the class proportions with respect to the parameters (row-major,
+/// classes x 2K, columns `λ_0k, λ_1k` per attribute):
+/// `∂π_c/∂λ_0k = Σ_q w_q L_c(θ_q) (α_ck − P_k(θ_q))` and
+/// `∂π_c/∂λ_1k = Σ_q w_q L_c(θ_q) (α_ck − P_k(θ_q)) θ_q` (the normalising sum Σ_c π_c is 1 at
+/// every λ, so it has no derivative).
+pub fn class_proportion_jacobian(classes: &[u32], k: usize, lambda: &[f64]) -> Vec<f64> {
+    let (nodes, _) = grid();
+    let joint = log_joint(classes, k, lambda);
+    let mut out = vec![0.0; classes.len() * 2 * k];
+    for (c, &m) in classes.iter().enumerate() {
+        let row = &joint[c * NODES..(c + 1) * NODES];
+        for a in 0..k {
+            let alpha = f64::from((m >> a & 1) as u8);
+            let (mut d0, mut d1) = (0.0, 0.0);
+            for (q, &t) in nodes.iter().enumerate() {
+                let r = row[q].exp() * (alpha - logistic(lambda[2 * a] + lambda[2 * a + 1] * t));
+                d0 += r;
+                d1 += r * t;
+            }
+            out[c * 2 * k + 2 * a] = d0;
+            out[c * 2 * k + 2 * a + 1] = d1;
+        }
+    }
+    out
+}
+
 /// One M-step: new `lambda` from the expected class counts `class_n`, starting from `lambda`.
 pub fn m_step(classes: &[u32], k: usize, class_n: &[f64], lambda: &[f64]) -> Vec<f64> {
     let (nodes, _) = grid();
@@ -183,6 +209,32 @@ mod tests {
         }
         for (a, b) in lambda.iter().zip(&truth) {
             assert!((a - b).abs() < 2e-3, "{lambda:?}");
+        }
+    }
+
+    #[test]
+    fn jacobian_matches_finite_differences() {
+        let classes = attribute_patterns(3);
+        let lambda = [-0.5, 1.5, 0.3, 1.0, 0.8, 2.0];
+        let jac = class_proportion_jacobian(&classes, 3, &lambda);
+        let h = 1e-6;
+        for s in 0..6 {
+            let mut up = lambda;
+            let mut dn = lambda;
+            up[s] += h;
+            dn[s] -= h;
+            let (pu, pd) = (
+                class_proportions(&classes, 3, &up),
+                class_proportions(&classes, 3, &dn),
+            );
+            for c in 0..classes.len() {
+                let fd = (pu[c] - pd[c]) / (2.0 * h);
+                assert!(
+                    (fd - jac[c * 6 + s]).abs() < 1e-8,
+                    "class {c} param {s}: {fd} vs {}",
+                    jac[c * 6 + s]
+                );
+            }
         }
     }
 }

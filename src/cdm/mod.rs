@@ -123,6 +123,9 @@ pub struct CdmOptions {
     /// The scale of the reported delta coefficients of G-DINA, DINA and DINO (identity when
     /// `None`); an additive model's is its own link.
     pub link: Option<Link>,
+    /// M2 is computed for tests of at most this many items (its cost grows with the cube of the
+    /// number of margins, J(J + 1)/2); above it `m2` is null and `fit_note` says why.
+    pub m2_max_items: usize,
 }
 
 impl Default for CdmOptions {
@@ -137,6 +140,7 @@ impl Default for CdmOptions {
             screen_iterations: 10,
             bounds: (1e-4, 0.9999),
             link: None,
+            m2_max_items: crate::irt::DEFAULT_M2_MAX_ITEMS,
         }
     }
 }
@@ -358,6 +362,11 @@ pub struct CdmCalibration {
     /// Standardized root mean squared residual of the item-pair correlations (null when a
     /// correlation is undefined).
     pub srmsr: Option<f64>,
+    /// Limited-information fit: M2, df, p, RMSEA2 with its 90% interval, SRMSR (null when not
+    /// defined; `fit_note` says why).
+    pub m2: Option<crate::margins::M2>,
+    /// Why `m2` is null, when it is.
+    pub fit_note: Option<String>,
     /// Q-matrix validation (GDI / PVAF) from this fit's posterior.
     pub q_validation: qvalidation::QValidation,
     /// Notes: non-convergence, boundary estimates, singular information.
@@ -705,7 +714,16 @@ fn results(
                 .collect()
         })
         .collect();
-    let srmsr = fit::srmsr(data, &by_class, &problem.pi);
+    let counts = fit::PairCounts::new(data);
+    let srmsr = fit::srmsr(&counts, &by_class, &problem.pi);
+    let (m2, fit_note) = if data.n_items() > options.m2_max_items {
+        (None, Some(format!("M2 is computed for tests of up to {} items (option m2-max-items); this test has {}, so its Ξ matrix would have {} rows and the time to factorise it grows with the cube of that. Raise the limit to compute it.", options.m2_max_items, data.n_items(), crate::margins::binary_margins(data.n_items()))))
+    } else {
+        match fit::m2(&counts, n, &problem, &slopes(&problem)) {
+            Ok(m) => (Some(m), None),
+            Err(note) => (None, Some(note)),
+        }
+    };
     let q_validation = qvalidation::QValidation {
         method: "GDI / PVAF (de la Torre & Chiu, 2016) from this fit's posterior: per item, the best q-vector with 1, 2, ... attributes, and the first whose PVAF reaches epsilon (the Q-matrix's own kept when it has no more attributes and reaches epsilon)",
         epsilon: qvalidation::EPSILON,
@@ -778,6 +796,8 @@ fn results(
                 .collect()
         }),
         srmsr,
+        m2,
+        fit_note,
         q_validation,
         warnings,
     }

@@ -10,34 +10,16 @@
 //! between observed and model-implied inter-item correlations (Maydeu-Olivares, 2013).
 
 use super::dichotomous::{DichotomousModel, ItemParams};
-use crate::math::{cholesky_whiten, spd_solve};
-use faer::linalg::matmul::matmul;
-use faer::{get_global_parallelism, Accum, Mat};
-use serde::Serialize;
-use statrs::distribution::{ChiSquared, ContinuousCDF};
+pub(super) use crate::margins::quadratic_form_statistic;
+use crate::margins::{self, binary_moments, item_pairs};
+use faer::Mat;
 
-/// M2 (or its polytomous versions) and the indices derived from it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct M2 {
-    /// Which statistic: `"M2"` (0/1 items), `"M2*"` (polytomous: item means and cross-products)
-    /// or `"C2"` (category proportions and cross-products), see [`super::fit_polytomous`].
-    pub statistic: &'static str,
-    /// The statistic.
-    pub m2: f64,
-    /// Degrees of freedom, m − npar.
-    pub df: usize,
-    /// Upper-tail chi-square probability.
-    pub p: f64,
-    /// RMSEA based on M2.
-    pub rmsea: f64,
-    /// Standardised root mean square residual of the inter-item correlations.
-    pub srmsr: f64,
-}
+pub use crate::margins::M2;
 
 /// Number of univariate and bivariate margins of a test with `k` binary items,
 /// `k + k(k − 1)/2`: M2's Ξ is a square matrix of this order.
 pub fn m2_margins(k: usize) -> usize {
-    k + k * k.saturating_sub(1) / 2
+    margins::binary_margins(k)
 }
 
 /// M2 for complete 0/1 data `x` (person-major, `n` persons), item parameters in slope-intercept
@@ -61,9 +43,7 @@ pub fn m2(
 ) -> Option<M2> {
     let k = items.len();
     let q = nodes.len();
-    let pairs: Vec<(usize, usize)> = (0..k)
-        .flat_map(|j| (j + 1..k).map(move |l| (j, l)))
-        .collect();
+    let pairs = item_pairs(k);
     let m = m2_margins(k);
     // Free parameters: a common slope then one intercept per item, or `per` per item.
     let common = model.common_slope();
@@ -100,21 +80,8 @@ pub fn m2(
         &v[r * q..(r + 1) * q]
     }
     let wdot = |a: &[f64], b: &[f64]| -> f64 { (0..q).map(|t| weights[t] * a[t] * b[t]).sum() };
-    // Π: the product of the probabilities of each margin's items, node by node.
-    let mut prod = prob.clone();
-    prod.reserve(pairs.len() * q);
-    for &(j, l) in &pairs {
-        prod.extend((0..q).map(|t| prob[j * q + t] * prob[l * q + t]));
-    }
-    let pi: Vec<f64> = (0..m)
-        .map(|a| {
-            row(&prod, a, q)
-                .iter()
-                .zip(weights)
-                .map(|(p, w)| p * w)
-                .sum()
-        })
-        .collect();
+    let moments = binary_moments(&prob, k, weights);
+    let pi = &moments.pi;
     // Observed margins: per person, every pair of items both answered 1.
     let mut ones_count = vec![0u64; k * k];
     let mut ones = Vec::with_capacity(k);
@@ -130,45 +97,6 @@ pub fn m2(
     let mut obs: Vec<f64> = (0..k).map(|j| ones_count[j * k + j] as f64).collect();
     obs.extend(pairs.iter().map(|&(j, l)| ones_count[j * k + l] as f64));
     obs.iter_mut().for_each(|v| *v /= n as f64);
-    // Ξ: moments of the unions by one product Π W Πᵀ, recomputed where the item sets overlap,
-    // minus π πᵀ. Only the lower triangle is used by the factorisation, but Ξ is filled whole.
-    let pw = Mat::from_fn(m, q, |a, t| prod[a * q + t] * weights[t]);
-    let pt = Mat::from_fn(q, m, |t, b| prod[b * q + t]);
-    let mut xi = Mat::<f64>::zeros(m, m);
-    matmul(
-        xi.as_mut(),
-        Accum::Replace,
-        pw.as_ref(),
-        pt.as_ref(),
-        1.0,
-        get_global_parallelism(),
-    );
-    drop((pw, pt));
-    let pair_index = |j: usize, l: usize| -> usize {
-        let (j, l) = if j < l { (j, l) } else { (l, j) };
-        // Pairs (j, ·) start after those of items 0..j: j(2k − j − 1)/2 of them.
-        k + j * (2 * k - j - 1) / 2 + (l - j - 1)
-    };
-    for j in 0..k {
-        xi[(j, j)] = pi[j];
-    }
-    for (i, &(j, l)) in pairs.iter().enumerate() {
-        let a = k + i;
-        for b in [a, j, l] {
-            xi[(a, b)] = pi[a];
-            xi[(b, a)] = pi[a];
-        }
-        for s in (0..k).filter(|&s| s != j && s != l) {
-            let three = wdot(row(&prod, a, q), row(&prob, s, q));
-            xi[(a, pair_index(j, s))] = three;
-            xi[(a, pair_index(l, s))] = three;
-        }
-    }
-    for b in 0..m {
-        for a in 0..m {
-            xi[(a, b)] -= pi[a] * pi[b];
-        }
-    }
     // Right-hand sides [e Δ], m x (1 + npar), with Δ = ∂π/∂β.
     let mut rhs = Mat::<f64>::zeros(m, 1 + npar);
     for a in 0..m {
@@ -192,7 +120,8 @@ pub fn m2(
             }
         }
     }
-    let (stat, df, p, rmsea) = quadratic_form_statistic(xi, rhs, n, npar)?;
+    let (stat, df, p) = quadratic_form_statistic(moments.xi, rhs, n, npar)?;
+    let rmsea = margins::rmsea(stat, df, n as f64 - 1.0);
     // SRMSR from the correlations implied by the margins.
     let corr =
         |pj: f64, pl: f64, pjl: f64| (pjl - pj * pl) / (pj * (1.0 - pj) * pl * (1.0 - pl)).sqrt();
@@ -210,39 +139,7 @@ pub fn m2(
         df,
         p,
         rmsea,
+        rmsea_ci: margins::rmsea_interval(stat, df, n as f64, 0.90),
         srmsr,
     })
-}
-
-/// The statistic `N e' C e` with `C = Ξ⁻¹ − Ξ⁻¹Δ(Δ'Ξ⁻¹Δ)⁻¹Δ'Ξ⁻¹` from Ξ (m x m) and the right-hand
-/// sides `[e Δ]` (m x (1 + npar)): with `Ξ = L Lᵀ` and `Z = L⁻¹[e Δ] = [z Z_Δ]`, `e'Ξ⁻¹e = z'z`,
-/// `c = Δ'Ξ⁻¹e = Z_Δ'z` and `B = Δ'Ξ⁻¹Δ = Z_Δ'Z_Δ`, so the statistic is `N (z'z − c'B⁻¹c)`.
-/// Returns (statistic, df = m − npar, upper-tail chi-square p, RMSEA = √(max(stat − df, 0)/(df (N − 1)))),
-/// or None when there are no degrees of freedom or a matrix is singular.
-pub(super) fn quadratic_form_statistic(
-    xi: Mat<f64>,
-    rhs: Mat<f64>,
-    n: usize,
-    npar: usize,
-) -> Option<(f64, usize, f64, f64)> {
-    let m = xi.nrows();
-    if m <= npar {
-        return None;
-    }
-    let z = cholesky_whiten(xi, rhs)?;
-    let gram = z.transpose() * &z;
-    let quad = gram[(0, 0)];
-    let c: Vec<f64> = (0..npar).map(|p| gram[(1 + p, 0)]).collect();
-    let b_mat: Vec<f64> = (0..npar * npar)
-        .map(|i| gram[(1 + i / npar, 1 + i % npar)])
-        .collect();
-    let bc = spd_solve(&b_mat, npar, &c, 1)?;
-    let correction: f64 = c.iter().zip(&bc).map(|(a, b)| a * b).sum();
-    let stat = n as f64 * (quad - correction);
-    let df = m - npar;
-    let p = ChiSquared::new(df as f64)
-        .map(|d| 1.0 - d.cdf(stat.max(0.0)))
-        .unwrap_or(f64::NAN);
-    let rmsea = ((stat - df as f64).max(0.0) / ((n as f64 - 1.0) * df as f64)).sqrt();
-    Some((stat, df, p, rmsea))
 }

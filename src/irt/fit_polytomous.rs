@@ -254,7 +254,8 @@ pub fn m2_polytomous(
             rhs[(a, 1 + i)] = (up[a] - dn[a]) / (2.0 * h);
         }
     }
-    let (stat, df, p, rmsea) = quadratic_form_statistic(xi, rhs, n, npar)?;
+    let (stat, df, p) = quadratic_form_statistic(xi, rhs, n, npar)?;
+    let rmsea = crate::margins::rmsea(stat, df, n as f64 - 1.0);
     // SRMSR from observed and implied correlations of the category scores.
     let score_moments = |x: &dyn Fn(usize, usize) -> f64| -> Vec<f64> {
         (0..k)
@@ -298,6 +299,7 @@ pub fn m2_polytomous(
         df,
         p,
         rmsea,
+        rmsea_ci: crate::margins::rmsea_interval(stat, df, n as f64, 0.90),
         srmsr,
     })
 }

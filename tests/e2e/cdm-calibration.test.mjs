@@ -207,6 +207,11 @@ test('cdm calibration: DINA on fraction subtraction as GDINA, item details, SRMS
     assert.ok(srmsr > 0 && srmsr < 0.2, `SRMSR ${srmsr} should be between 0 and 0.2`);
     assert.match(await page.locator('#cdm-srmsr').textContent(), /^0\.\d{4}$/);
     assert.match(await page.locator('#cdm-srmsr-note').textContent(), /below about 0\.05/);
+    // M2 under the saturated distribution: 210 margins, 295 parameters, so no degrees of freedom
+    // (as in GDINA); the note says so and no M2 is shown.
+    assert.equal(result.m2, null);
+    assert.equal(await page.locator('#cdm-m2').count(), 0);
+    assert.match(await page.locator('#cdm-fit-note').textContent(), /no degrees of freedom: the 20 items have 210 univariate and bivariate margins, no more than the 295 free parameters/);
 
     // Q-matrix validation: one row per item, the engine's q-vectors, PVAFs and suggestions,
     // the items with a suggested change first (each group in the file's order).
@@ -372,6 +377,26 @@ test('cdm calibration: DINA on fraction subtraction as GDINA, item details, SRMS
     await page.locator('#cdm-status', { hasText: 'Calibrated fraction-subtraction.csv: DINA' }).waitFor({ timeout: 120_000 });
     close(await readValue(page, '#cdm-loglik'), loglik, 1e-6, 'the same fit with the same files');
 
+    // 4. The higher-order attribute distribution: M2 has degrees of freedom (210 − 56); M2,
+    // RMSEA2 with its interval, and each attribute's intercept and slope beside its prevalence.
+    await page.check('#cdm-dist-higher-order');
+    await page.click('#cdm-run');
+    await page.locator('#cdm-results #cdm-m2').waitFor({ timeout: 120_000 });
+    const hoPath = path.join(tmp, 'cdm-ho.json');
+    await saveDownload(page, '#cdm-download-json', hoPath);
+    const ho = JSON.parse(await readFile(hoPath, 'utf8'));
+    assert.equal(ho.attribute_distribution, 'higher-order');
+    assert.equal(ho.m2.df, 210 - 56);
+    assert.equal(await readValue(page, '#cdm-m2'), ho.m2.m2, 'the M2 shown is the engine\u2019s');
+    assert.equal(await readValue(page, '#cdm-rmsea'), ho.m2.rmsea, 'the RMSEA2 shown is the engine\u2019s');
+    assert.ok(ho.m2.rmsea_ci[0] <= ho.m2.rmsea && ho.m2.rmsea <= ho.m2.rmsea_ci[1], 'the RMSEA2 lies in its interval');
+    const m2Stat = await page.locator('#cdm-m2').locator('xpath=..').textContent();
+    assert.match(m2Stat, new RegExp(`df ${ho.m2.df}, p `));
+    assert.match(await page.locator('#cdm-rmsea').locator('xpath=..').textContent(), /90% CI 0\.\d{4} to 0\.\d{4}/);
+    assert.equal(await page.locator('#cdm-fit-note').count(), 0, 'no note when M2 is there');
+    assert.match(await page.locator('#cdm-prevalence-table thead').textContent(), /Prevalence[\s\S]*Intercept \u03BB\u2080[\s\S]*Slope \u03BB\u2081/);
+    assert.equal(await page.locator('#cdm-prevalence-table tbody tr').count(), 8);
+
     assertCleanLog(log, origin);
   }),
 );
@@ -432,7 +457,7 @@ test('cdm calibration: keyboard user reaches the inputs, the models, the options
   await page.goto(`${site.origin}/#/cdm-calibration`);
   await page.locator('#cdm-run').waitFor();
   const reached = await tabThrough(page, 30);
-  for (const id of ['cdm-file-input', 'cdm-run-sample', 'cdm-q-input', 'cdm-model-gdina', 'cdm-link', 'cdm-dist-saturated', 'cdm-tol', 'cdm-max-iter', 'cdm-starts', 'cdm-seed', 'cdm-run']) {
+  for (const id of ['cdm-file-input', 'cdm-run-sample', 'cdm-q-input', 'cdm-model-gdina', 'cdm-link', 'cdm-dist-saturated', 'cdm-tol', 'cdm-max-iter', 'cdm-starts', 'cdm-seed', 'cdm-m2-max-items', 'cdm-run']) {
     assert.ok(reached.has(id), `Tab should reach #${id} (reached ${[...reached].join(', ')})`);
   }
   // Arrow keys move within the model radio group, across the families.

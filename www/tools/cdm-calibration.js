@@ -6,7 +6,7 @@
 // preview of their first rows and their sizes), or the bundled fraction
 // subtraction sample. A calibration starts on Run; a progress bar shows the
 // EM iterations and Cancel stops it.
-// Results: fit statistics (SRMSR included) and the starts, warnings, an item
+// Results: fit statistics (M2, RMSEA2, SRMSR) and the starts, warnings, an item
 // table (guess, slip, IDI, monotonicity) whose rows expand to the item's
 // pattern probabilities and delta coefficients, the Q-matrix validation
 // (GDI/PVAF suggestions and a mesa plot), the parameters by attribute pattern,
@@ -111,10 +111,11 @@ const linkName = (value) => ({ identity: 'identity', logit: 'logit', log: 'log' 
 const DISTRIBUTIONS = [
   { value: 'saturated', label: 'Saturated', text: 'A free proportion for every latent class (2^K \u2212 1 parameters). The default, as GDINA.' },
   { value: 'independent', label: 'Independent', text: 'Attributes mastered independently of each other (K parameters).' },
+  { value: 'higher-order', label: 'Higher-order', text: 'One latent trait underlies the attributes: an intercept and a slope per attribute (2K parameters; de la Torre & Douglas, 2004).' },
 ];
 
 // The options' defaults (GDINA's).
-const DEFAULTS = { tol: '0.0001', maxIter: '2000', starts: '3', seed: '123456' };
+const DEFAULTS = { tol: '0.0001', maxIter: '2000', starts: '3', seed: '123456', m2MaxItems: '60' };
 
 // Which form control each option named in an engine error belongs to.
 const OPTION_FIELDS = {
@@ -127,6 +128,8 @@ const OPTION_FIELDS = {
   'max-iter': 'cdm-max-iter',
   starts: 'cdm-starts',
   seed: 'cdm-seed',
+  m2MaxItems: 'cdm-m2-max-items',
+  'm2-max-items': 'cdm-m2-max-items',
 };
 
 // Files up to this size are looked at (by the engine's item analysis) when they load, for the preview.
@@ -259,6 +262,18 @@ function optionsPanel() {
         ),
         hiddenHelp('cdm-seed', 'The seed of the random starts, a whole number of 0 or more.'),
         errors('cdm-starts', 'cdm-seed'),
+      ),
+      h(
+        'fieldset',
+        { class: 'options' },
+        h('legend', {}, 'Absolute fit'),
+        h('div', { class: 'field-row' }, labelled('cdm-m2-max-items', 'M2 up to items', whole('cdm-m2-max-items', DEFAULTS.m2MaxItems))),
+        h(
+          'p',
+          { class: 'help', id: 'cdm-m2-max-items-help' },
+          'M2 and RMSEA2 are computed for tests of at most this many items (default 60; 0 leaves them out): their time grows with the sixth power of the number of items.',
+        ),
+        errors('cdm-m2-max-items'),
       ),
     ),
     h('p', { id: 'cdm-options-error', class: 'error-message', role: 'alert', hidden: true }),
@@ -455,6 +470,7 @@ export function mount(container) {
     const maxIter = number('cdm-max-iter', { integer: true, min: 1, text: 'a whole number of iterations (at least 1)' });
     const starts = number('cdm-starts', { integer: true, min: 1, max: 100, text: 'a whole number of starts from 1 to 100' });
     const seed = number('cdm-seed', { integer: true, min: 0, text: 'a whole number of 0 or more' });
+    const m2MaxItems = number('cdm-m2-max-items', { integer: true, min: 0, text: 'a whole number of items (0 or more)' });
     if (!ok) return null;
     const model = selectedModel();
     const link = linkSelect.value;
@@ -469,6 +485,7 @@ export function mount(container) {
       maxIter,
       starts,
       seed,
+      m2MaxItems,
     };
   }
 
@@ -632,6 +649,20 @@ function summarySection(result) {
       numberStat('CAIC', result.caic, 3, { id: 'cdm-caic', title: 'Consistent AIC: deviance + npar (ln N + 1)' }),
       numberStat('AICc', result.aicc, 3, { id: 'cdm-aicc', title: 'AIC with the small-sample correction 2 npar (npar + 1) / (N \u2212 npar \u2212 1); \u2014 when N \u2264 npar + 1' }),
       numberStat('SABIC', result.sabic, 3, { id: 'cdm-sabic', title: 'Sample-size adjusted BIC: deviance + npar ln((N + 2) / 24)' }),
+      result.m2
+        ? numberStat('M2', result.m2.m2, 3, {
+            id: 'cdm-m2',
+            note: `df ${fmtInt(result.m2.df)}, p ${fmt(result.m2.p, 4)}`,
+            title: 'Limited-information goodness of fit on the items\u2019 and item pairs\u2019 proportions correct (Maydeu-Olivares & Joe; as GDINA\u2019s modelfit): small values relative to df mean good fit',
+          })
+        : null,
+      result.m2
+        ? numberStat('RMSEA2', result.m2.rmsea, 4, {
+            id: 'cdm-rmsea',
+            note: `90% CI ${fmt(result.m2.rmsea_ci[0], 4)} to ${fmt(result.m2.rmsea_ci[1], 4)}`,
+            title: 'RMSEA based on M2, \u221A(max(M2 \u2212 df, 0) / (N df)), with its 90% confidence interval (near 0 for a well-fitting model)',
+          })
+        : null,
       numberStat('SRMSR', result.srmsr, 4, {
         id: 'cdm-srmsr',
         title: 'Standardized root mean squared residual: the root mean square of the differences between the observed and the model-implied correlations of the item pairs (Maydeu-Olivares, 2013); \u2014 when a correlation is undefined',
@@ -657,6 +688,7 @@ function summarySection(result) {
       { class: 'help', id: 'cdm-srmsr-note' },
       'SRMSR: the root mean square of the differences between the observed and the model-implied correlations of the item pairs; values below about 0.05 indicate a close fit of the pairwise correlations.',
     ),
+    result.fit_note ? h('p', { class: 'help', id: 'cdm-fit-note' }, `M2: ${result.fit_note}`) : null,
     starts.length ? startsTable(result) : null,
     h('p', { class: 'help', id: 'cdm-se-method' }, result.se_method ? ['Standard errors: ', result.se_method, '.'] : 'No standard errors were reported.'),
   );
@@ -1125,14 +1157,24 @@ function patternsSection(result, stem) {
 
 /** The attributes' prevalences: a bar chart and a table. */
 function prevalenceSection(result, stem) {
+  // The higher-order distribution's intercept and slope of each attribute, beside its prevalence.
+  const higherOrder = new Map((result.higher_order ?? []).map((p) => [p.attribute, p]));
   const table = createTable({
     id: 'cdm-prevalence-table',
-    caption: 'Attribute prevalence: the proportion of examinees mastering each attribute',
+    caption: higherOrder.size
+      ? 'Attribute prevalence, and the higher-order structure: P(attribute mastered | \u03B8) = logistic(intercept + slope \u03B8), \u03B8 ~ N(0, 1)'
+      : 'Attribute prevalence: the proportion of examinees mastering each attribute',
     columns: [
       { key: 'attribute', label: 'Attribute', rowHeader: true, render: (row, cell) => cell.append(row.attribute) },
       numberColumn('prevalence', 'Prevalence', 'P(attribute mastered), from the class proportions', { digits: 4 }),
+      ...(higherOrder.size
+        ? [
+            numberColumn('intercept', 'Intercept \u03BB\u2080', 'Higher-order intercept: the log-odds of mastery at \u03B8 = 0', { digits: 4 }),
+            numberColumn('slope', 'Slope \u03BB\u2081', 'Higher-order slope: how strongly mastery depends on the common trait \u03B8', { digits: 4 }),
+          ]
+        : []),
     ],
-    rows: result.attribute_prevalence ?? [],
+    rows: (result.attribute_prevalence ?? []).map((row) => ({ ...row, ...(higherOrder.get(row.attribute) ?? {}) })),
     searchLabel: 'Search attributes',
     searchPlaceholder: 'Attribute',
     searchText: (row) => row.attribute,

@@ -932,7 +932,7 @@ function summarySection(result) {
       result.m2
         ? stat('RMSEA', fmt(result.m2.rmsea, 4), {
             id: 'irt-rmsea',
-            note: `SRMSR ${fmt(result.m2.srmsr, 4)}`,
+            note: `90% CI ${fmt(result.m2.rmsea_ci?.[0], 4)} to ${fmt(result.m2.rmsea_ci?.[1], 4)}; SRMSR ${fmt(result.m2.srmsr, 4)}`,
             title: `RMSEA based on ${m2Name(result.m2)}, and the standardised root mean square residual of inter-item correlations (both near 0 for a well-fitting model)`,
           })
         : null,
