@@ -4,6 +4,8 @@
 //! rate; under a wrong one it rejects. (The GDINA package's `modelfit` is the reference
 //! formula; no GDINA M2 values for these data sets are in the reference set.)
 
+mod common;
+
 use pacer::cdm::higher_order::class_proportions;
 use pacer::cdm::patterns::{attribute_patterns, group_of_classes};
 use pacer::cdm::{calibrate, AttributeDistribution, CdmModel, CdmOptions};
@@ -74,13 +76,7 @@ fn simulate(n: usize, dino: bool, rng: &mut Xoshiro256PlusPlus) -> ResponseMatri
     let mut uniform = move || (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
     let mut codes = Vec::with_capacity(n * 15);
     for _ in 0..n {
-        let u = uniform();
-        let mut c = 0;
-        let mut acc = pi[0];
-        while acc < u && c + 1 < pi.len() {
-            c += 1;
-            acc += pi[c];
-        }
+        let c = common::draw_category(&pi, uniform());
         for j in 0..15 {
             let top = (1u32 << required[j].len()) - 1;
             let g = groups[j][c];

@@ -2,6 +2,8 @@
 //! fraction-subtraction data (tests/fixtures/frac20) and on a simulated DINA data set with known
 //! parameters (tests/fixtures/sim_dina_10k).
 
+mod common;
+
 use pacer::cdm::{calibrate, CdmCalibration, CdmModel, CdmOptions, Link};
 use pacer::data::{read_qmatrix, read_responses};
 use pacer::em::Control;
@@ -886,13 +888,7 @@ fn classification_accuracy_and_consistency_match_simulated_rates() {
     let mut truth = Vec::with_capacity(n);
     let (mut first, mut second) = (Vec::new(), Vec::new());
     for _ in 0..n {
-        let u = uniform();
-        let mut c = 0;
-        let mut acc = pi[0];
-        while acc < u && c + 1 < pi.len() {
-            c += 1;
-            acc += pi[c];
-        }
+        let c = common::draw_category(&pi, uniform());
         truth.push(c);
         for out in [&mut first, &mut second] {
             for j in 0..required.len() {

@@ -339,14 +339,7 @@ mod tests {
         let required = vec![vec![0], vec![1, 2], vec![0, 1], vec![2], vec![0, 1, 2]];
         let nj = required.len();
         let (codes, counts) = (vec![0u8; nj], vec![1.0]);
-        for model in [
-            CdmModel::Gdina,
-            CdmModel::Dina,
-            CdmModel::Dino,
-            CdmModel::Acdm,
-            CdmModel::Llm,
-            CdmModel::Rrum,
-        ] {
+        for model in CdmModel::ALL {
             for distribution in [
                 AttributeDistribution::Saturated,
                 AttributeDistribution::Independent,

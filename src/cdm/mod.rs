@@ -53,6 +53,16 @@ pub enum CdmModel {
 }
 
 impl CdmModel {
+    /// Every model, in the order the documentation lists them.
+    pub const ALL: [CdmModel; 6] = [
+        CdmModel::Gdina,
+        CdmModel::Dina,
+        CdmModel::Dino,
+        CdmModel::Acdm,
+        CdmModel::Llm,
+        CdmModel::Rrum,
+    ];
+
     /// The name used in options and output.
     pub fn name(self) -> &'static str {
         match self {
@@ -1101,14 +1111,7 @@ mod tests {
             }
             counts.push(1.0 + f64::from(p % 5));
         }
-        for model in [
-            CdmModel::Gdina,
-            CdmModel::Dina,
-            CdmModel::Dino,
-            CdmModel::Acdm,
-            CdmModel::Llm,
-            CdmModel::Rrum,
-        ] {
+        for model in CdmModel::ALL {
             let probs: Vec<Vec<f64>> = required
                 .iter()
                 .enumerate()

@@ -90,3 +90,15 @@ pub fn kb04_params_text(raw: &str) -> String {
 pub fn kb04_anchors_text(raw: &str) -> String {
     raw.replace("form_x_item,form_y_item", "new_item,base_item")
 }
+
+/// The category drawn by a uniform number `u` in [0, 1) from the probabilities `p` (inverse
+/// CDF; the last category takes any rounding remainder).
+pub fn draw_category(p: &[f64], u: f64) -> usize {
+    let mut c = 0;
+    let mut acc = p[0];
+    while acc < u && c + 1 < p.len() {
+        c += 1;
+        acc += p[c];
+    }
+    c
+}
