@@ -56,6 +56,11 @@ pub enum ErrorCode {
     ItemMismatch,
     /// A response is a score the item's parameters have no category for.
     ScoreOutOfRange,
+    /// A column named in the options is not in the file.
+    MissingColumn,
+    /// An answer key that does not fit the responses (a missing or unknown item, an option
+    /// outside the responses' options).
+    InvalidKey,
 }
 
 /// An error caused by the user's input, with everything needed to fix it.

@@ -13,6 +13,7 @@
 pub mod cdm;
 pub mod ctt;
 pub mod data;
+pub mod dif;
 pub mod em;
 pub mod equating;
 pub mod error;

@@ -953,3 +953,163 @@ pub fn profile_table_csv(result: &SkillProfiles) -> String {
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
+
+/// Options of the DIF door as JSON (camelCase keys; the CLI's flags).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DifRequest {
+    /// The response file's name, for messages (default `"data"`).
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// The group column's name (default `"group"`).
+    #[serde(default)]
+    pub group_column: Option<String>,
+    /// The reference group's value (required).
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// Columns that are neither items nor the group (covariates) to leave out.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Purify the matching score (default false).
+    #[serde(default)]
+    pub purify: bool,
+    /// Significance level (default 0.05).
+    #[serde(default)]
+    pub alpha: Option<f64>,
+    /// The MH chi-square's continuity correction (default true).
+    #[serde(default)]
+    pub continuity_correction: Option<bool>,
+    /// Largest number of purification recomputations (default 10).
+    #[serde(default)]
+    pub max_iterations: Option<usize>,
+}
+
+impl DifRequest {
+    /// The column roles and options this request asks for.
+    ///
+    /// # Errors
+    /// No reference group.
+    pub fn options(&self) -> Result<(crate::data::ColumnRoles, crate::dif::DifOptions)> {
+        let Some(reference) = self.reference.clone() else {
+            return Err(Error::option(
+                "reference",
+                "no reference group is named",
+                "Name the reference group as it is written in the group column (--reference).",
+            ));
+        };
+        let d = crate::dif::DifOptions::new(reference);
+        let roles = crate::data::ColumnRoles {
+            group: self.group_column.clone().unwrap_or_else(|| "group".into()),
+            exclude: self.exclude.clone(),
+            ..Default::default()
+        };
+        Ok((
+            roles,
+            crate::dif::DifOptions {
+                purify: self.purify,
+                alpha: self.alpha.unwrap_or(d.alpha),
+                continuity_correction: self.continuity_correction.unwrap_or(true),
+                max_iterations: self.max_iterations.unwrap_or(d.max_iterations),
+                ..d
+            },
+        ))
+    }
+}
+
+/// Reads a response file with a group column and analyses DIF.
+pub fn analyze_dif(
+    bytes: &[u8],
+    file_name: &str,
+    roles: &crate::data::ColumnRoles,
+    options: &crate::dif::DifOptions,
+) -> Result<crate::dif::DifAnalysis> {
+    let data = crate::data::read_responses_with(bytes, file_name, roles)?;
+    crate::dif::dif(&data, options)
+}
+
+/// The JSON door of [`analyze_dif`].
+pub fn analyze_dif_json(bytes: &[u8], options_json: &str) -> Result<String> {
+    let req: DifRequest = parse_request(options_json)?;
+    let (roles, options) = req.options()?;
+    let file = req.file_name.as_deref().unwrap_or("data");
+    Ok(to_json(&analyze_dif(bytes, file, &roles, &options)?))
+}
+
+/// The DIF table as CSV: one row per focal group and item, columns named after the JSON
+/// fields (`mh_`, `std_`, `lr_` prefixes); empty cells are undefined values.
+pub fn dif_table_csv(result: &crate::dif::DifAnalysis) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "focal",
+        "item",
+        "item_type",
+        "n_reference",
+        "n_focal",
+        "mh_chi_square",
+        "mh_p",
+        "mh_flagged",
+        "alpha_mh",
+        "delta_mh",
+        "delta_se",
+        "log_or_z",
+        "ets_class",
+        "effect_size_class",
+        "std",
+        "std_relative_to_sd",
+        "std_class",
+        "lr_uniform_chi_square",
+        "lr_uniform_p",
+        "lr_uniform_r2_change",
+        "lr_nonuniform_chi_square",
+        "lr_nonuniform_p",
+        "lr_nonuniform_r2_change",
+        "lr_both_chi_square",
+        "lr_both_p",
+        "lr_both_r2_change",
+        "lr_class",
+    ]);
+    let num = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for c in &result.comparisons {
+        for it in &c.items {
+            let mh = it.mh.as_ref();
+            let lr = it.logistic.as_ref();
+            let test =
+                |f: &dyn Fn(&crate::dif::LogisticResult) -> &crate::dif::logistic::LrTest| {
+                    lr.map(|l| {
+                        let t = f(l);
+                        [
+                            t.chi_square.to_string(),
+                            t.p.to_string(),
+                            t.r2_change.to_string(),
+                        ]
+                    })
+                    .unwrap_or_default()
+                };
+            let mut record = vec![
+                c.focal.clone(),
+                it.item.clone(),
+                it.item_type.to_string(),
+                it.n_reference.to_string(),
+                it.n_focal.to_string(),
+                num(mh.map(|m| m.chi_square)),
+                num(mh.map(|m| m.p)),
+                mh.map(|m| m.flagged.to_string()).unwrap_or_default(),
+                num(mh.map(|m| m.alpha_mh)),
+                num(mh.map(|m| m.delta_mh)),
+                num(mh.map(|m| m.delta_se)),
+                num(mh.map(|m| m.log_or_z)),
+                it.ets_class.unwrap_or_default().to_string(),
+                it.effect_size_class.unwrap_or_default().to_string(),
+                num(it.std.map(|s| s.value)),
+                num(it.std.and_then(|s| s.relative_to_sd)),
+                it.std.map(|s| s.class).unwrap_or_default().to_string(),
+            ];
+            record.extend(test(&|l| &l.uniform));
+            record.extend(test(&|l| &l.nonuniform));
+            record.extend(test(&|l| &l.both));
+            record.push(lr.map(|l| l.class).unwrap_or_default().to_string());
+            let _ = w.write_record(&record);
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

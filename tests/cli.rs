@@ -611,3 +611,64 @@ fn cdm_parameters_feed_profile_and_its_errors_name_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn dif_json_and_csv_equal_the_library_result() {
+    let path = fixture("verbal/data.csv");
+    let file = path.to_str().unwrap();
+    let args = [
+        "dif",
+        file,
+        "--group-column",
+        "Gender",
+        "--reference",
+        "0",
+        "--exclude",
+        "Anger",
+        "--purify",
+    ];
+    let out = pacer(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let request = pacer::tools::DifRequest {
+        group_column: Some("Gender".into()),
+        reference: Some("0".into()),
+        exclude: vec!["Anger".into()],
+        purify: true,
+        ..Default::default()
+    };
+    let (roles, options) = request.options().unwrap();
+    let lib =
+        pacer::tools::analyze_dif(&std::fs::read(&path).unwrap(), file, &roles, &options).unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        pacer::tools::to_json(&lib)
+    );
+    let mut csv_args = args.to_vec();
+    csv_args.extend(["--format", "csv"]);
+    let out = pacer(&csv_args);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text, pacer::tools::dif_table_csv(&lib));
+    assert_eq!(text.lines().count(), 1 + 24);
+    assert!(text.starts_with("focal,item,item_type,n_reference,n_focal,mh_chi_square,"));
+    // A reference group the file does not have: exit 2 and the values it has.
+    let out = pacer(&[
+        "dif",
+        file,
+        "--group-column",
+        "Gender",
+        "--exclude",
+        "Anger",
+        "--reference",
+        "2",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("'2'") && err.contains("it has '1', '0'"),
+        "{err}"
+    );
+}

@@ -159,3 +159,23 @@ fn profile_json_fields_are_documented() {
         keys(&v["classification"])
     );
 }
+
+#[test]
+fn dif_json_fields_are_documented() {
+    let doc = std::fs::read_to_string(fixture("../../docs/json/dif.md")).unwrap();
+    let json = pacer::tools::analyze_dif_json(
+        &fixture_bytes("verbal/data.csv"),
+        r#"{"groupColumn": "Gender", "reference": "0", "exclude": ["Anger"], "purify": true}"#,
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(documented(&doc, "Top level"), keys(&v));
+    assert_eq!(
+        documented(&doc, "`comparisons[]`"),
+        keys(&v["comparisons"][0])
+    );
+    assert_eq!(
+        documented(&doc, "`items[]`"),
+        keys(&v["comparisons"][0]["items"][0])
+    );
+}

@@ -100,6 +100,34 @@ mod cli {
             #[arg(long, value_enum, default_value = "json")]
             format: Format,
         },
+        /// Differential item functioning between a reference group and each focal group:
+        /// Mantel-Haenszel (chi-square, odds ratio, MH D-DIF, ETS class), standardization (STD
+        /// P-DIF / SMD) and logistic regression, matched on the total score.
+        Dif {
+            /// Response file (CSV or XLSX) with a group column.
+            file: PathBuf,
+            /// The group column's name.
+            #[arg(long, default_value = "group")]
+            group_column: String,
+            /// The reference group, as written in the group column.
+            #[arg(long)]
+            reference: String,
+            /// Columns to leave out (covariates beside the items), comma-separated.
+            #[arg(long, value_delimiter = ',')]
+            exclude: Vec<String>,
+            /// Purify the matching score (take the items the MH test flags out of it, repeatedly).
+            #[arg(long)]
+            purify: bool,
+            /// Leave out the MH chi-square's continuity correction.
+            #[arg(long)]
+            no_correction: bool,
+            /// Significance level of the tests.
+            #[arg(long, default_value_t = 0.05)]
+            alpha: f64,
+            /// Output: the full result as JSON, or one row per focal group and item as CSV.
+            #[arg(long, value_enum, default_value = "json")]
+            format: Format,
+        },
         /// IRT calibration by marginal maximum likelihood (EM): 0/1, polytomous and mixed-format
         /// tests, one or several groups.
         Irt {
@@ -474,6 +502,34 @@ mod cli {
                 Ok(match format {
                     Format::Json => tools::to_json(&result),
                     Format::Csv => tools::item_table_csv(&result),
+                })
+            }),
+            Command::Dif {
+                file,
+                group_column,
+                reference,
+                exclude,
+                purify,
+                no_correction,
+                alpha,
+                format,
+            } => read(&file).and_then(|bytes| {
+                let request = tools::DifRequest {
+                    group_column: Some(group_column),
+                    reference: Some(reference),
+                    exclude,
+                    purify,
+                    alpha: Some(alpha),
+                    continuity_correction: Some(!no_correction),
+                    ..Default::default()
+                };
+                let (roles, options) = request.options().map_err(|e| e.to_string())?;
+                let name = file.display().to_string();
+                let result = tools::analyze_dif(&bytes, &name, &roles, &options)
+                    .map_err(|e| e.to_string())?;
+                Ok(match format {
+                    Format::Json => tools::to_json(&result),
+                    Format::Csv => tools::dif_table_csv(&result),
                 })
             }),
             Command::Irt {

@@ -20,7 +20,7 @@ pub use cdm_params::{read_cdm_item_parameters, read_class_proportions, PatternVa
 pub use item_models::read_item_models;
 pub use item_params::{read_item_parameters, ParameterItem};
 pub use qmatrix::{read_qmatrix, QMatrix};
-pub use responses::{ResponseMatrix, MAX_SCORE, MISSING};
+pub use responses::{ColumnRoles, ResponseMatrix, MAX_SCORE, MISSING};
 pub use table::FileFormat;
 
 use crate::error::Result;
@@ -36,5 +36,18 @@ use crate::error::Result;
 /// non-numeric, negative, fractional or too large scores, duplicate or empty item names, and an
 /// item nobody answered. Each error names the file (`file_name`), row, column and value.
 pub fn read_responses(bytes: &[u8], file_name: &str) -> Result<ResponseMatrix> {
-    ResponseMatrix::from_table(bytes, file_name)
+    ResponseMatrix::from_table(bytes, file_name, &ColumnRoles::default())
+}
+
+/// [`read_responses`] with other names for the identifier and group columns, and columns to
+/// leave out (covariates beside the items).
+///
+/// # Errors
+/// As [`read_responses`]; also a group or excluded column the header does not have.
+pub fn read_responses_with(
+    bytes: &[u8],
+    file_name: &str,
+    roles: &ColumnRoles,
+) -> Result<ResponseMatrix> {
+    ResponseMatrix::from_table(bytes, file_name, roles)
 }

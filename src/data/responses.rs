@@ -19,6 +19,29 @@ enum Role {
     Group,
     /// A column without a name; allowed only while all its cells are empty (a trailing delimiter).
     Unnamed,
+    /// A column left out on request (e.g. a covariate beside the items).
+    Skipped,
+}
+
+/// Which header columns are not items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnRoles {
+    /// The examinee identifier's column (default `id`).
+    pub id: String,
+    /// The group column (default `group`), kept aside for DIF and multiple-group calibration.
+    pub group: String,
+    /// Columns to leave out.
+    pub exclude: Vec<String>,
+}
+
+impl Default for ColumnRoles {
+    fn default() -> Self {
+        ColumnRoles {
+            id: "id".into(),
+            group: "group".into(),
+            exclude: Vec::new(),
+        }
+    }
 }
 
 /// An examinee x item matrix of integer scores.
@@ -74,9 +97,17 @@ impl ResponseMatrix {
         b.finish(None, Vec::new())
     }
 
-    pub(super) fn from_table(bytes: &[u8], file: &str) -> Result<ResponseMatrix> {
+    pub(super) fn from_table(
+        bytes: &[u8],
+        file: &str,
+        roles: &ColumnRoles,
+    ) -> Result<ResponseMatrix> {
         let mut b = Builder::new(file);
+        b.column_roles = roles.clone();
         let (format, warnings) = table::read_table(bytes, file, &mut b)?;
+        if !roles.exclude.is_empty() || roles.group != "group" {
+            b.check_named_columns(roles)?;
+        }
         b.finish(Some(format), warnings)
     }
 
@@ -158,6 +189,7 @@ struct Builder {
     groups: Option<Vec<String>>,
     n_persons: usize,
     header_row: usize,
+    column_roles: ColumnRoles,
 }
 
 /// Per column of the rows `block` (person-major, `answered.len()` columns): the number of
@@ -192,7 +224,32 @@ impl Builder {
             groups: None,
             n_persons: 0,
             header_row: 1,
+            column_roles: ColumnRoles::default(),
         }
+    }
+
+    /// A group column or excluded column asked for by name must be in the header.
+    fn check_named_columns(&self, roles: &ColumnRoles) -> Result<()> {
+        let wanted = std::iter::once(&roles.group)
+            .filter(|g| g.as_str() != "group")
+            .chain(&roles.exclude);
+        for name in wanted {
+            if !self.names.iter().any(|n| n == name) {
+                return Err(InputError::new(
+                    ErrorCode::MissingColumn,
+                    &self.file,
+                    format!("there is no column named '{name}'"),
+                )
+                .row(self.header_row)
+                .column(name.clone())
+                .hint(format!(
+                    "The header row has: {}. Name one of these (names are case-sensitive).",
+                    self.names.join(", ")
+                ))
+                .build());
+            }
+        }
+        Ok(())
     }
 
     fn err(
@@ -372,13 +429,15 @@ impl RowSink for Builder {
         self.header_row = row;
         self.names = names;
         for (col, name) in self.names.iter().enumerate() {
+            let roles = &self.column_roles;
             let role = match name.as_str() {
                 "" => Role::Unnamed,
-                "id" if self.ids.is_none() => {
+                n if roles.exclude.iter().any(|e| e == n) => Role::Skipped,
+                n if n == roles.id && self.ids.is_none() => {
                     self.ids = Some(Vec::new());
                     Role::Id
                 }
-                "group" if self.groups.is_none() => {
+                n if n == roles.group && self.groups.is_none() => {
                     self.groups = Some(Vec::new());
                     Role::Group
                 }
@@ -460,6 +519,7 @@ impl RowSink for Builder {
                         v.push(text);
                     }
                 }
+                Role::Skipped => {}
                 Role::Unnamed => {
                     if *cell != Cell::Empty {
                         return Err(InputError::new(
