@@ -60,6 +60,29 @@ export function analyzeItems(bytes, options = {}) {
 }
 
 /**
+ * Item analysis of raw choices (option letters) rescored with an answer key (columns item,key),
+ * with the distractor analysis of every multiple-choice item.
+ * @param {Uint8Array|ArrayBuffer|string} bytes the response file (CSV or XLSX)
+ * @param {Uint8Array|ArrayBuffer|string} keyBytes the answer key (CSV or XLSX)
+ * @param {object} [options] see index.d.ts (ItemAnalysisOptions)
+ */
+export function analyzeItemsWithKey(bytes, keyBytes, options = {}) {
+  return call(() => core.analyze_items_with_key(toBytes(bytes), toBytes(keyBytes), JSON.stringify(options)));
+}
+
+/**
+ * Differential item functioning by a group column: Mantel-Haenszel, standardization and
+ * logistic regression, each focal group against the reference group.
+ * @param {Uint8Array|ArrayBuffer|string} bytes the response file with a group column
+ * @param {object} options see index.d.ts (DifOptions); `reference` is required
+ * @param {Uint8Array|ArrayBuffer|string} [keyBytes] an answer key when the file holds raw choices
+ */
+export function analyzeDif(bytes, options, keyBytes) {
+  const key = keyBytes === undefined ? new Uint8Array(0) : toBytes(keyBytes);
+  return call(() => core.analyze_dif(toBytes(bytes), key, JSON.stringify(options ?? {})));
+}
+
+/**
  * IRT calibration (Rasch, 1PL, 2PL, 3PL, 4PL) of a 0/1 response file by marginal maximum
  * likelihood. `onProgress({iteration, change, loglik})` is called after every EM iteration;
  * returning `true` from it stops the calibration (the result says `stop_reason: "cancelled"`).

@@ -14,7 +14,7 @@ export class PacerError extends Error {
   readonly name: 'PacerError';
   /**
    * e.g. "ragged_row", "non_numeric", "item_never_answered", "invalid_option"; for item-parameter
-   * files "invalid_parameter", "item_mismatch", "score_out_of_range" (all codes: docs/errors.md).
+   * files "invalid_parameter", "item_mismatch", "score_out_of_range", "missing_column", "invalid_key" (all codes: docs/errors.md).
    */
   readonly code: string;
   readonly file: string | null;
@@ -41,6 +41,32 @@ export interface ItemAnalysisOptions {
   fileName?: string;
   /** Missing responses: pairwise (default) or listwise deletion. */
   missing?: 'pairwise' | 'listwise';
+  /** analyzeItemsWithKey: the answer key's name, for messages. Default "key". */
+  keyFileName?: string;
+  /** analyzeItemsWithKey: an omitted multiple-choice item scores 0 ("wrong", default) or is missing. */
+  omits?: 'wrong' | 'missing';
+}
+
+/** One option (or "omit") of a multiple-choice item in the distractor analysis. */
+export interface OptionStatistics {
+  option: string;
+  key: boolean;
+  count: number;
+  proportion: number;
+  /** Share choosing it in each of the five rest-score groups, lowest first (null: empty group). */
+  by_group: (number | null)[];
+  /** Option-rest point-biserial. */
+  rest_r: number | null;
+  /** A distractor with a positive option-rest correlation. */
+  flagged: boolean;
+}
+
+export interface DistractorItem {
+  item: string;
+  key: string;
+  group_sizes: number[];
+  group_ranges: ([number, number] | null)[];
+  options: OptionStatistics[];
 }
 
 export type ItemFlag = 'p_low' | 'p_high' | 'item_rest_low' | 'constant';
@@ -98,11 +124,79 @@ export interface ItemAnalysisResult {
   items: ItemStatistics[];
   test: TestStatistics;
   score_distribution: { score: number; count: number }[];
+  /** With an answer key (analyzeItemsWithKey). */
+  key: { file: string; n_options: number; multiple_choice_items: number; scored_items: number; omits: 'wrong' | 'missing' } | null;
+  /** With an answer key: per multiple-choice item. */
+  distractors: DistractorItem[] | null;
   warnings: Warning[];
 }
 
 /** Classical item analysis of a response file. Throws PacerError on bad input. */
 export function analyzeItems(bytes: FileBytes, options?: ItemAnalysisOptions): ItemAnalysisResult;
+
+/** Item analysis of raw choices (option letters) rescored with an answer key (columns item,key), with distractors. */
+export function analyzeItemsWithKey(bytes: FileBytes, keyBytes: FileBytes, options?: ItemAnalysisOptions): ItemAnalysisResult;
+
+/** analyzeDif options (docs/json/dif.md). */
+export interface DifOptions {
+  /** The reference group's value in the group column (required). */
+  reference: string;
+  fileName?: string;
+  /** Default "group". */
+  groupColumn?: string;
+  /** Columns to leave out (covariates). */
+  exclude?: string[];
+  /** Purify the matching score (default false). */
+  purify?: boolean;
+  /** Default 0.05. */
+  alpha?: number;
+  /** MH chi-square continuity correction (default true). */
+  continuityCorrection?: boolean;
+  /** Largest number of purification recomputations (default 10). */
+  maxIterations?: number;
+  /** With an answer key: its name, for messages. Default "key". */
+  keyFileName?: string;
+  /** With an answer key: an omitted multiple-choice item scores 0 ("wrong", default) or is missing. */
+  omits?: 'wrong' | 'missing';
+}
+
+export interface DifLrTest { chi_square: number; df: number; p: number; r2_change: number }
+
+export interface DifItem {
+  item: string;
+  item_type: 'binary' | 'polytomous';
+  n_reference: number;
+  n_focal: number;
+  mh: { chi_square: number; p: number; alpha_mh: number; delta_mh: number; delta_se: number; var_log_alpha: number; log_or_z: number; flagged: boolean } | null;
+  ets_class: 'A' | 'B' | 'C' | null;
+  effect_size_class: 'A' | 'B' | 'C' | null;
+  std: { value: number; relative_to_sd: number | null; class: 'A' | 'B' | 'C' } | null;
+  logistic: { uniform: DifLrTest; nonuniform: DifLrTest; both: DifLrTest; class: 'A' | 'B' | 'C'; converged: boolean } | null;
+}
+
+export interface DifResult {
+  tool: 'dif';
+  engine: EngineInfo;
+  reference: string;
+  focal_groups: string[];
+  n_persons: number;
+  n_without_group: number;
+  alpha: number;
+  continuity_correction: boolean;
+  purify: boolean;
+  comparisons: {
+    focal: string;
+    n_reference: number;
+    n_focal: number;
+    purification: { iterations: number; converged: boolean; matching_items: string[] } | null;
+    items: DifItem[];
+    flagged_items: string[];
+  }[];
+  warnings: Warning[];
+}
+
+/** DIF by a group column: Mantel-Haenszel, standardization, logistic regression. Throws PacerError on bad input. */
+export function analyzeDif(bytes: FileBytes, options: DifOptions, keyBytes?: FileBytes): DifResult;
 
 /** The model of one item. */
 export type ItemModel = 'rasch' | '1pl' | '2pl' | '3pl' | '4pl' | 'grm' | 'gpcm' | 'pcm' | 'rsm';

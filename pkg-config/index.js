@@ -4,7 +4,7 @@
 import initCore from './pacer_core.js';
 import { markReady } from './api.js';
 
-export { analyzeItems, calibrateCdm, calibrateIrt, equateForms, linkForms, profileSkills, scoreIrt, version, PacerError } from './api.js';
+export { analyzeDif, analyzeItems, analyzeItemsWithKey, calibrateCdm, calibrateIrt, equateForms, linkForms, profileSkills, scoreIrt, version, PacerError } from './api.js';
 
 let loading = null;
 

@@ -7,7 +7,7 @@ import { markReady } from './api.js';
 initSync({ module: readFileSync(new URL('./pacer_core_bg.wasm', import.meta.url)) });
 markReady();
 
-export { analyzeItems, calibrateCdm, calibrateIrt, equateForms, linkForms, profileSkills, scoreIrt, version, PacerError } from './api.js';
+export { analyzeDif, analyzeItems, analyzeItemsWithKey, calibrateCdm, calibrateIrt, equateForms, linkForms, profileSkills, scoreIrt, version, PacerError } from './api.js';
 
 /** Already done at import time in Node; resolves at once. */
 export function init() {

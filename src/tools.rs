@@ -33,6 +33,12 @@ pub struct ItemAnalysisRequest {
     /// `"pairwise"` (default) or `"listwise"`.
     #[serde(default)]
     pub missing: MissingHandling,
+    /// With an answer key: the key file's name (default `"key"`).
+    #[serde(default)]
+    pub key_file_name: Option<String>,
+    /// With an answer key: omits scored `"wrong"` (0, default) or `"missing"`.
+    #[serde(default)]
+    pub omits: crate::data::OmitScoring,
 }
 
 /// Parses a JSON options object; an empty string means all defaults.
@@ -57,6 +63,86 @@ pub fn analyze_items(
 ) -> Result<ItemAnalysis> {
     let data = read_responses(bytes, file_name)?;
     ctt::item_analysis(&data, options)
+}
+
+/// Reads raw choices (option letters) and an answer key, rescores, and analyses the items with
+/// their distractors.
+pub fn analyze_items_with_key(
+    bytes: &[u8],
+    file_name: &str,
+    key: (&[u8], &str),
+    omits: crate::data::OmitScoring,
+    options: &ItemAnalysisOptions,
+) -> Result<ItemAnalysis> {
+    let answer_key = crate::data::read_answer_key(key.0, key.1)?;
+    let choices = crate::data::score_choices(
+        bytes,
+        file_name,
+        &crate::data::ColumnRoles::default(),
+        &answer_key,
+        key.1,
+        omits,
+    )?;
+    ctt::item_analysis_with_key(&choices, key.1, omits, options)
+}
+
+/// The JSON door of [`analyze_items_with_key`].
+pub fn analyze_items_with_key_json(
+    bytes: &[u8],
+    key_bytes: &[u8],
+    options_json: &str,
+) -> Result<String> {
+    let req: ItemAnalysisRequest = parse_request(options_json)?;
+    let file = req.file_name.as_deref().unwrap_or("data");
+    let key_file = req.key_file_name.as_deref().unwrap_or("key");
+    let result = analyze_items_with_key(
+        bytes,
+        file,
+        (key_bytes, key_file),
+        req.omits,
+        &ItemAnalysisOptions {
+            missing: req.missing,
+        },
+    )?;
+    Ok(to_json(&result))
+}
+
+/// The distractor analysis as CSV: one row per item and option (`omit` for the omits), with the
+/// share choosing it in each rest-score group (`group1` lowest … `group5`).
+pub fn distractor_table_csv(result: &ItemAnalysis) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = [
+        "item",
+        "key",
+        "option",
+        "is_key",
+        "count",
+        "proportion",
+        "rest_r",
+        "flagged",
+    ]
+    .map(String::from)
+    .to_vec();
+    header.extend((1..=ctt::distractors::SCORE_GROUPS).map(|g| format!("group{g}")));
+    let _ = w.write_record(&header);
+    let num = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_default();
+    for it in result.distractors.iter().flatten() {
+        for o in &it.options {
+            let mut record = vec![
+                it.item.clone(),
+                it.key.clone(),
+                o.option.clone(),
+                o.key.to_string(),
+                o.count.to_string(),
+                o.proportion.to_string(),
+                num(o.rest_r),
+                o.flagged.to_string(),
+            ];
+            record.extend(o.by_group.iter().map(|&v| num(v)));
+            let _ = w.write_record(&record);
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 /// The JSON door: options as JSON in, the result as JSON out (what the wasm façade exports).
@@ -982,6 +1068,12 @@ pub struct DifRequest {
     /// Largest number of purification recomputations (default 10).
     #[serde(default)]
     pub max_iterations: Option<usize>,
+    /// With an answer key: its name (default `"key"`).
+    #[serde(default)]
+    pub key_file_name: Option<String>,
+    /// With an answer key: omits scored `"wrong"` (default) or `"missing"`.
+    #[serde(default)]
+    pub omits: crate::data::OmitScoring,
 }
 
 impl DifRequest {
@@ -1016,23 +1108,34 @@ impl DifRequest {
     }
 }
 
-/// Reads a response file with a group column and analyses DIF.
+/// Reads a response file with a group column and analyses DIF; with `key` (the answer key's
+/// bytes and name, and how omits score) the file holds raw choices, rescored first.
 pub fn analyze_dif(
     bytes: &[u8],
     file_name: &str,
     roles: &crate::data::ColumnRoles,
+    key: Option<(&[u8], &str, crate::data::OmitScoring)>,
     options: &crate::dif::DifOptions,
 ) -> Result<crate::dif::DifAnalysis> {
-    let data = crate::data::read_responses_with(bytes, file_name, roles)?;
+    let data = match key {
+        Some((key_bytes, key_name, omits)) => {
+            let answer_key = crate::data::read_answer_key(key_bytes, key_name)?;
+            crate::data::score_choices(bytes, file_name, roles, &answer_key, key_name, omits)?
+                .scored
+        }
+        None => crate::data::read_responses_with(bytes, file_name, roles)?,
+    };
     crate::dif::dif(&data, options)
 }
 
-/// The JSON door of [`analyze_dif`].
-pub fn analyze_dif_json(bytes: &[u8], options_json: &str) -> Result<String> {
+/// The JSON door of [`analyze_dif`]: an empty `key_bytes` means no answer key.
+pub fn analyze_dif_json(bytes: &[u8], key_bytes: &[u8], options_json: &str) -> Result<String> {
     let req: DifRequest = parse_request(options_json)?;
     let (roles, options) = req.options()?;
     let file = req.file_name.as_deref().unwrap_or("data");
-    Ok(to_json(&analyze_dif(bytes, file, &roles, &options)?))
+    let key_file = req.key_file_name.as_deref().unwrap_or("key");
+    let key = (!key_bytes.is_empty()).then_some((key_bytes, key_file, req.omits));
+    Ok(to_json(&analyze_dif(bytes, file, &roles, key, &options)?))
 }
 
 /// The DIF table as CSV: one row per focal group and item, columns named after the JSON

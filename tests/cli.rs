@@ -642,7 +642,8 @@ fn dif_json_and_csv_equal_the_library_result() {
     };
     let (roles, options) = request.options().unwrap();
     let lib =
-        pacer::tools::analyze_dif(&std::fs::read(&path).unwrap(), file, &roles, &options).unwrap();
+        pacer::tools::analyze_dif(&std::fs::read(&path).unwrap(), file, &roles, None, &options)
+            .unwrap();
     assert_eq!(
         String::from_utf8(out.stdout).unwrap().trim(),
         pacer::tools::to_json(&lib)

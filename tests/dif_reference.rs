@@ -251,3 +251,24 @@ fn several_focal_groups_are_compared_in_turn_and_errors_name_the_groups() {
     .to_string();
     assert!(e.contains("'Sex'") && e.contains("Gender"), "{e}");
 }
+
+#[test]
+fn golden_file_matches_native() {
+    // tests/fixtures/golden/verbal_dif.json: the purified analysis as the native build writes
+    // it (PACER_UPDATE_GOLDEN=1 rewrites it); the wasm tests compare their output with it.
+    let json = pacer::tools::analyze_dif_json(
+        &common::fixture_bytes("verbal/data.csv"),
+        b"",
+        r#"{"fileName": "data.csv", "groupColumn": "Gender", "reference": "0", "exclude": ["Anger"], "purify": true}"#,
+    )
+    .unwrap();
+    let path = common::fixture("golden/verbal_dif.json");
+    if std::env::var("PACER_UPDATE_GOLDEN").is_ok() {
+        std::fs::write(&path, format!("{json}\n")).unwrap();
+    }
+    let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let mut golden: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    golden["engine"]["version"] = ours["engine"]["version"].clone();
+    common::json_close(&ours, &golden, "verbal DIF");
+}

@@ -165,6 +165,7 @@ fn dif_json_fields_are_documented() {
     let doc = std::fs::read_to_string(fixture("../../docs/json/dif.md")).unwrap();
     let json = pacer::tools::analyze_dif_json(
         &fixture_bytes("verbal/data.csv"),
+        b"",
         r#"{"groupColumn": "Gender", "reference": "0", "exclude": ["Anger"], "purify": true}"#,
     )
     .unwrap();
@@ -177,5 +178,22 @@ fn dif_json_fields_are_documented() {
     assert_eq!(
         documented(&doc, "`items[]`"),
         keys(&v["comparisons"][0]["items"][0])
+    );
+}
+
+#[test]
+fn item_analysis_with_key_fields_are_documented() {
+    let doc = std::fs::read_to_string(fixture("../../docs/json/items.md")).unwrap();
+    let json = pacer::tools::analyze_items_with_key_json(
+        b"Q1,Q2,Q3\nA,B,1\nB,B,0\nC,A,1\nA,,0\n",
+        b"item,key\nQ1,A\nQ2,B\nQ3,scored\n",
+        "",
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(documented(&doc, "Top level"), keys(&v));
+    assert_eq!(
+        documented(&doc, "`distractors[]`"),
+        keys(&v["distractors"][0])
     );
 }

@@ -104,6 +104,32 @@ export function analyzeItems(bytes, options) {
 }
 
 /**
+ * Item analysis of raw choices rescored with an answer key (copies of both files), with the
+ * distractor analysis. Resolves to the parsed result (docs/json/items.md).
+ * @param {Uint8Array} bytes  the response file (option letters)
+ * @param {Uint8Array} key  the answer key (columns item,key)
+ * @param {{fileName: string, keyFileName: string, missing?: string, omits?: 'wrong'|'missing'}} options
+ */
+export function analyzeItemsWithKey(bytes, key, options) {
+  const copy = bytes.slice();
+  const keyCopy = key.slice();
+  return call('main', 'analyze_items_with_key', { bytes: copy, key: keyCopy, options }, [copy.buffer, keyCopy.buffer]);
+}
+
+/**
+ * DIF by a group column on a copy of `bytes` (docs/json/dif.md); with `key` (an answer key)
+ * the file holds raw choices, rescored first.
+ * @param {Uint8Array} bytes  the response file with a group column
+ * @param {{fileName: string, reference: string, groupColumn?: string, exclude?: string[], purify?: boolean, alpha?: number, continuityCorrection?: boolean, keyFileName?: string, omits?: string}} options
+ * @param {Uint8Array|null} [key]
+ */
+export function analyzeDif(bytes, options, key = null) {
+  const copy = bytes.slice();
+  const keyCopy = key ? key.slice() : new Uint8Array(0);
+  return call('main', 'analyze_dif', { bytes: copy, key: keyCopy, options }, [copy.buffer, keyCopy.buffer]);
+}
+
+/**
  * Calibrates an IRT model on a copy of `bytes`, in the 'irt' lane. Resolves
  * to the parsed result; `onProgress({iteration, change, loglik})` is called
  * during the run (at most about 20 times a second). Stop it with

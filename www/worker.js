@@ -3,6 +3,8 @@
 // Protocol (see www/engine.js):
 //   in:  { id, type: 'version' }
 //        { id, type: 'analyze_items', bytes: Uint8Array, options: {...} }
+//        { id, type: 'analyze_items_with_key', bytes: Uint8Array, key: Uint8Array, options: {...} }
+//        { id, type: 'analyze_dif', bytes: Uint8Array, key: Uint8Array (empty: none), options: {...} }
 //        { id, type: 'calibrate_irt', bytes: Uint8Array, options: {...} }
 //        { id, type: 'score_irt', bytes: Uint8Array, params: Uint8Array, options: {...} }
 //        { id, type: 'link_forms' | 'equate_forms', base: Uint8Array, newForm: Uint8Array,
@@ -95,6 +97,16 @@ const handlers = {
   async analyze_items({ bytes, options }) {
     await engine();
     const json = need('analyze_items')(bytes, JSON.stringify(options ?? {}));
+    return JSON.parse(json);
+  },
+  async analyze_items_with_key({ bytes, key, options }) {
+    await engine();
+    const json = need('analyze_items_with_key')(bytes, key, JSON.stringify(options ?? {}));
+    return JSON.parse(json);
+  },
+  async analyze_dif({ bytes, key, options }) {
+    await engine();
+    const json = need('analyze_dif')(bytes, key ?? new Uint8Array(0), JSON.stringify(options ?? {}));
     return JSON.parse(json);
   },
   async calibrate_irt({ id, bytes, options }) {

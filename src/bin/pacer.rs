@@ -45,6 +45,12 @@ mod cli {
     }
 
     #[derive(Clone, Copy, ValueEnum)]
+    enum Omits {
+        Wrong,
+        Missing,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
     enum Model {
         Rasch,
         #[value(name = "1pl")]
@@ -96,6 +102,16 @@ mod cli {
             /// Missing-data handling.
             #[arg(long, value_enum, default_value = "pairwise")]
             missing: Missing,
+            /// Answer key (CSV or XLSX, columns item,key): the file holds raw option letters,
+            /// rescored 0/1 before every statistic, with a distractor analysis.
+            #[arg(long)]
+            key: Option<PathBuf>,
+            /// With --key: an omitted multiple-choice item scores 0 (wrong) or is missing.
+            #[arg(long, value_enum, default_value = "wrong")]
+            omits: Omits,
+            /// With --key: also write the distractor table as CSV to this file.
+            #[arg(long)]
+            distractors_csv: Option<PathBuf>,
             /// Output: the full result as JSON, or the item table as CSV.
             #[arg(long, value_enum, default_value = "json")]
             format: Format,
@@ -121,6 +137,12 @@ mod cli {
             /// Leave out the MH chi-square's continuity correction.
             #[arg(long)]
             no_correction: bool,
+            /// Answer key (columns item,key): the file holds raw option letters, rescored 0/1.
+            #[arg(long)]
+            key: Option<PathBuf>,
+            /// With --key: an omitted multiple-choice item scores 0 (wrong) or is missing.
+            #[arg(long, value_enum, default_value = "wrong")]
+            omits: Omits,
             /// Significance level of the tests.
             #[arg(long, default_value_t = 0.05)]
             alpha: f64,
@@ -488,6 +510,9 @@ mod cli {
             Command::Items {
                 file,
                 missing,
+                key,
+                omits,
+                distractors_csv,
                 format,
             } => read(&file).and_then(|bytes| {
                 let options = ItemAnalysisOptions {
@@ -497,8 +522,31 @@ mod cli {
                     },
                 };
                 let name = file.display().to_string();
-                let result =
-                    tools::analyze_items(&bytes, &name, &options).map_err(|e| e.to_string())?;
+                let result = match &key {
+                    Some(key) => {
+                        let key_bytes = read(key)?;
+                        let omits = match omits {
+                            Omits::Wrong => pacer::data::OmitScoring::Wrong,
+                            Omits::Missing => pacer::data::OmitScoring::Missing,
+                        };
+                        tools::analyze_items_with_key(
+                            &bytes,
+                            &name,
+                            (&key_bytes, &key.display().to_string()),
+                            omits,
+                            &options,
+                        )
+                    }
+                    None => tools::analyze_items(&bytes, &name, &options),
+                }
+                .map_err(|e| e.to_string())?;
+                if let Some(path) = &distractors_csv {
+                    if key.is_none() {
+                        return Err("--distractors-csv needs --key: the distractor analysis is of raw choices scored with an answer key".to_string());
+                    }
+                    std::fs::write(path, tools::distractor_table_csv(&result))
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                }
                 Ok(match format {
                     Format::Json => tools::to_json(&result),
                     Format::Csv => tools::item_table_csv(&result),
@@ -511,9 +559,17 @@ mod cli {
                 exclude,
                 purify,
                 no_correction,
+                key,
+                omits,
                 alpha,
                 format,
             } => read(&file).and_then(|bytes| {
+                let key_bytes = key.as_ref().map(|k| read(k)).transpose()?;
+                let key_name = key.as_ref().map(|k| k.display().to_string());
+                let omits = match omits {
+                    Omits::Wrong => pacer::data::OmitScoring::Wrong,
+                    Omits::Missing => pacer::data::OmitScoring::Missing,
+                };
                 let request = tools::DifRequest {
                     group_column: Some(group_column),
                     reference: Some(reference),
@@ -525,7 +581,11 @@ mod cli {
                 };
                 let (roles, options) = request.options().map_err(|e| e.to_string())?;
                 let name = file.display().to_string();
-                let result = tools::analyze_dif(&bytes, &name, &roles, &options)
+                let key = key_bytes
+                    .as_deref()
+                    .zip(key_name.as_deref())
+                    .map(|(b, n)| (b, n, omits));
+                let result = tools::analyze_dif(&bytes, &name, &roles, key, &options)
                     .map_err(|e| e.to_string())?;
                 Ok(match format {
                     Format::Json => tools::to_json(&result),

@@ -14,6 +14,7 @@
 //! matrix (each entry over the examinees who answered both items).
 
 mod correlation;
+pub mod distractors;
 mod moments;
 mod reliability;
 
@@ -165,8 +166,51 @@ pub struct ItemAnalysis {
     pub test: TestStatistics,
     /// Total-score distribution from 0 to the maximum possible score.
     pub score_distribution: Vec<ScoreCount>,
+    /// The answer key's summary when the file held raw choices (null otherwise).
+    pub key: Option<KeySummary>,
+    /// Distractor analysis of the multiple-choice items (null without an answer key).
+    pub distractors: Option<Vec<distractors::DistractorItem>>,
     /// Non-fatal findings.
     pub warnings: Vec<Warning>,
+}
+
+/// What the answer key did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeySummary {
+    /// The key file's name.
+    pub file: String,
+    /// Options A.. up to the highest letter in the response file.
+    pub n_options: u8,
+    /// Multiple-choice items (rescored 0/1).
+    pub multiple_choice_items: usize,
+    /// Items keyed `scored` (passed through).
+    pub scored_items: usize,
+    /// How omits were scored: `"wrong"` (0) or `"missing"`.
+    pub omits: crate::data::OmitScoring,
+}
+
+/// Item analysis of raw choices rescored with an answer key: [`item_analysis`] of the rescored
+/// matrix, with the key's summary and the distractor analysis.
+///
+/// # Errors
+/// As [`item_analysis`].
+pub fn item_analysis_with_key(
+    choices: &crate::data::ScoredChoices,
+    key_file: &str,
+    omits: crate::data::OmitScoring,
+    options: &ItemAnalysisOptions,
+) -> Result<ItemAnalysis> {
+    let mut result = item_analysis(&choices.scored, options)?;
+    let mc = choices.keys.iter().filter(|k| k.is_some()).count();
+    result.key = Some(KeySummary {
+        file: key_file.to_string(),
+        n_options: choices.n_options,
+        multiple_choice_items: mc,
+        scored_items: choices.keys.len() - mc,
+        omits,
+    });
+    result.distractors = Some(distractors::distractor_analysis(choices));
+    Ok(result)
 }
 
 /// Classical item analysis of a response matrix.
@@ -304,6 +348,8 @@ pub fn item_analysis(data: &ResponseMatrix, options: &ItemAnalysisOptions) -> Re
         items,
         test,
         score_distribution,
+        key: None,
+        distractors: None,
         warnings,
     })
 }

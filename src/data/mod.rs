@@ -2,10 +2,12 @@
 //!
 //! - [`ResponseMatrix`]: an examinee x item matrix of integer scores stored as `u8` codes with one
 //!   missing sentinel ([`MISSING`]), person-major, so 1,000,000 x 100 takes 100 MB.
+//! - [`score_choices`]: raw option letters rescored with an answer key ([`read_answer_key`]).
 //! - [`read_responses`]: reads CSV or XLSX bytes (the format is detected from the bytes) into a
 //!   [`ResponseMatrix`], with errors naming the file, row, column and value.
 
 mod anchors;
+mod answer_key;
 mod cdm_params;
 mod csv_reader;
 mod item_models;
@@ -16,6 +18,9 @@ mod table;
 mod xlsx_reader;
 
 pub use anchors::{read_anchors, Anchor};
+pub use answer_key::{
+    option_letter, read_answer_key, score_choices, AnswerKey, Key, OmitScoring, ScoredChoices,
+};
 pub use cdm_params::{read_cdm_item_parameters, read_class_proportions, PatternValue};
 pub use item_models::read_item_models;
 pub use item_params::{read_item_parameters, ParameterItem};

@@ -7,6 +7,9 @@ use crate::error::{ErrorCode, InputError, Result, Warning};
 pub const MISSING: u8 = u8::MAX;
 /// The largest score a cell may hold (one less than [`MISSING`]).
 pub const MAX_SCORE: u8 = MISSING - 1;
+/// In a file of raw choices (read for an answer key), option letter A is coded `LETTER_BASE`,
+/// B `LETTER_BASE + 1`, …, Z `LETTER_BASE + 25`; scores of pre-scored items stay below it.
+pub const LETTER_BASE: u8 = 200;
 
 /// What a header column is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +98,42 @@ impl ResponseMatrix {
             b.row(p + 2, &cells)?;
         }
         b.finish(None, Vec::new())
+    }
+
+    /// A file of raw choices: option letters (any case) coded from [`LETTER_BASE`], scores of
+    /// pre-scored items as usual (below it). Only for rescoring with an answer key.
+    pub(crate) fn from_table_choices(
+        bytes: &[u8],
+        file: &str,
+        roles: &ColumnRoles,
+    ) -> Result<ResponseMatrix> {
+        let mut b = Builder::new(file);
+        b.letters = true;
+        b.column_roles = roles.clone();
+        let (format, warnings) = table::read_table(bytes, file, &mut b)?;
+        if !roles.exclude.is_empty() || roles.group != "group" {
+            b.check_named_columns(roles)?;
+        }
+        b.finish(Some(format), warnings)
+    }
+
+    /// The same matrix with the identifiers and groups of another read of the file, and its
+    /// format and warnings (a rescored matrix keeps what the file said).
+    pub(crate) fn relabelled(mut self, from: &ResponseMatrix) -> ResponseMatrix {
+        self.ids.clone_from(&from.ids);
+        self.groups.clone_from(&from.groups);
+        self.format = from.format;
+        self.file.clone_from(&from.file);
+        // The file's own notes (not its raw codes' constant items: this matrix has its own).
+        let mut warnings: Vec<Warning> = from
+            .warnings
+            .iter()
+            .filter(|w| w.code != "constant_item")
+            .cloned()
+            .collect();
+        warnings.append(&mut self.warnings);
+        self.warnings = warnings;
+        self
     }
 
     pub(super) fn from_table(
@@ -190,6 +229,8 @@ struct Builder {
     n_persons: usize,
     header_row: usize,
     column_roles: ColumnRoles,
+    /// Whether single option letters are read (raw choices, see [`LETTER_BASE`]).
+    letters: bool,
 }
 
 /// Per column of the rows `block` (person-major, `answered.len()` columns): the number of
@@ -225,6 +266,7 @@ impl Builder {
             n_persons: 0,
             header_row: 1,
             column_roles: ColumnRoles::default(),
+            letters: false,
         }
     }
 
@@ -265,6 +307,16 @@ impl Builder {
     }
 
     /// Parses one score cell into a code.
+    /// The largest score a cell may hold: [`MAX_SCORE`], or below [`LETTER_BASE`] in a file of
+    /// raw choices.
+    fn max_score(&self) -> u8 {
+        if self.letters {
+            LETTER_BASE - 1
+        } else {
+            MAX_SCORE
+        }
+    }
+
     fn score(&self, row: usize, col: usize, cell: &Cell<'_>) -> Result<u8> {
         const HINT_SCORES: &str =
             "Scores must be whole numbers 0, 1, 2, ...; leave the cell empty or write NA for a missing response.";
@@ -273,7 +325,7 @@ impl Builder {
             let b = t.as_bytes();
             if !b.is_empty() && b.len() <= 3 && b.iter().all(u8::is_ascii_digit) {
                 let v = b.iter().fold(0u32, |acc, &d| acc * 10 + (d - b'0') as u32);
-                if v <= MAX_SCORE as u32 {
+                if v <= self.max_score() as u32 {
                     return Ok(v as u8);
                 }
             }
@@ -281,9 +333,15 @@ impl Builder {
         let value = match *cell {
             Cell::Empty => return Ok(MISSING),
             Cell::Text(t) if t.eq_ignore_ascii_case("na") => return Ok(MISSING),
+            Cell::Text(t)
+                if self.letters && t.len() == 1 && t.as_bytes()[0].is_ascii_alphabetic() =>
+            {
+                return Ok(LETTER_BASE + (t.as_bytes()[0].to_ascii_uppercase() - b'A'));
+            }
             Cell::Text(t) => match t.parse::<f64>() {
                 Ok(v) if v.is_finite() => (v, t.to_string()),
                 _ => {
+                    let letter = t.len() == 1 && t.as_bytes()[0].is_ascii_alphabetic();
                     return Err(self
                         .err(
                             ErrorCode::NonNumeric,
@@ -292,8 +350,12 @@ impl Builder {
                             format!("'{t}' is not a number"),
                         )
                         .value(t)
-                        .hint(HINT_SCORES)
-                        .build())
+                        .hint(if letter {
+                            "Option letters (raw choices) need an answer key that scores them: give one with --key (columns item,key). Otherwise scores must be whole numbers 0, 1, 2, ...; leave the cell empty or write NA for a missing response."
+                        } else {
+                            HINT_SCORES
+                        })
+                        .build());
                 }
             },
             Cell::Number(v) => (v, format!("{v}")),
@@ -330,18 +392,19 @@ impl Builder {
                 .hint("Item scores are whole numbers of points; round or recode the fractional scores.")
                 .build());
         }
-        if v > MAX_SCORE as f64 {
+        if v > self.max_score() as f64 {
+            let top = self.max_score();
             return Err(self
                 .err(
                     ErrorCode::ScoreTooLarge,
                     row,
                     col,
-                    format!("the score {text} is larger than {MAX_SCORE}"),
+                    format!("the score {text} is larger than {top}"),
                 )
                 .value(text)
-                .hint(
-                    "Item scores must lie between 0 and 254; recode the categories as 0, 1, 2, ...",
-                )
+                .hint(format!(
+                    "Item scores must lie between 0 and {top}; recode the categories as 0, 1, 2, ..."
+                ))
                 .build());
         }
         Ok(v as u8)

@@ -24,6 +24,26 @@ pub fn analyze_items(bytes: &[u8], options_json: &str) -> Result<String, JsValue
     tools::analyze_items_json(bytes, options_json).map_err(throw)
 }
 
+/// Item Analysis of raw choices: `bytes` of a response file of option letters, `key_bytes` of
+/// its answer key (columns item,key); `options_json` such as
+/// `{"fileName": "data.csv", "keyFileName": "key.csv", "omits": "wrong"}` (docs/json/items.md).
+#[wasm_bindgen]
+pub fn analyze_items_with_key(
+    bytes: &[u8],
+    key_bytes: &[u8],
+    options_json: &str,
+) -> Result<String, JsValue> {
+    tools::analyze_items_with_key_json(bytes, key_bytes, options_json).map_err(throw)
+}
+
+/// DIF: `bytes` of a response file with a group column, `key_bytes` its answer key when it holds
+/// raw choices (empty otherwise); `options_json` such as
+/// `{"reference": "0", "groupColumn": "Gender", "purify": true}` (docs/json/dif.md).
+#[wasm_bindgen]
+pub fn analyze_dif(bytes: &[u8], key_bytes: &[u8], options_json: &str) -> Result<String, JsValue> {
+    tools::analyze_dif_json(bytes, key_bytes, options_json).map_err(throw)
+}
+
 /// IRT Calibration: `bytes` of a CSV or XLSX file of 0/1 responses; `options_json` such as
 /// `{"fileName": "data.csv", "model": "2pl", "D": 1, "se": true}` (docs/json/irt.md);
 /// `on_progress(iteration, change, loglik)` is called after every EM iteration and may return

@@ -262,3 +262,24 @@ test('profileSkills with GDINA\'s DINA estimates gives GDINA\'s profiles, and na
   assert.equal(r.error.file, 'p.csv');
   assert.match(r.error.message, /V3/);
 });
+
+test('analyzeDif gives difR\u2019s Mantel-Haenszel statistics; analyzeItemsWithKey rescores raw choices', () => {
+  const data = path.join(root, 'tests/fixtures/verbal/data.csv');
+  const out = runInConsumer(`
+    import { readFileSync } from 'node:fs';
+    import { analyzeDif, analyzeItemsWithKey, PacerError } from 'pacer-psychometrics';
+    const r = analyzeDif(readFileSync(${JSON.stringify(data)}), { reference: '0', groupColumn: 'Gender', exclude: ['Anger'] });
+    const k = analyzeItemsWithKey('Q1,Q2\\nA,B\\nB,B\\nA,C\\n', 'item,key\\nQ1,A\\nQ2,B\\n', { fileName: 'raw.csv' });
+    let error = null;
+    try { analyzeDif(readFileSync(${JSON.stringify(data)}), { reference: '0' }); } catch (e) { error = { pacer: e instanceof PacerError, code: e.code }; }
+    console.log(JSON.stringify({ first: r.comparisons[0].items[0].mh, flagged: r.comparisons[0].flagged_items, p: k.items.map((i) => i.p_value), options: k.distractors[0].options.map((o) => o.count), error }));
+  `);
+  const r = JSON.parse(out);
+  const [difr] = readFileSync(path.join(root, 'tests/fixtures/verbal/difR_MH.csv'), 'utf8').split('\n').slice(1, 2).map((l) => l.split(','));
+  assert.ok(Math.abs(r.first.chi_square - Number(difr[1])) < 1e-10, `MH chi-square ${r.first.chi_square}`);
+  assert.ok(Math.abs(r.first.delta_mh - Number(difr[4])) < 1e-10, `MH D-DIF ${r.first.delta_mh}`);
+  assert.deepEqual(r.flagged, ['S2WantShout', 'S4WantShout', 'S2DoCurse', 'S2DoScold', 'S3DoCurse', 'S3DoScold']);
+  assert.deepEqual(r.p, [2 / 3, 2 / 3]);
+  assert.deepEqual(r.options, [2, 1, 0, 0], 'options A to C and the omits');
+  assert.deepEqual(r.error, { pacer: true, code: 'missing_column' });
+});

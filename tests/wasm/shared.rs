@@ -188,3 +188,38 @@ fn profile_equals_native() {
     );
     json_close_tol(&ours, &golden, "frac20 profiles", 1e-9);
 }
+
+#[wasm_bindgen_test]
+fn dif_equals_native() {
+    let json = pacer::wasm::analyze_dif(
+        include_bytes!("../fixtures/verbal/data.csv"),
+        b"",
+        r#"{"fileName": "data.csv", "groupColumn": "Gender", "reference": "0", "exclude": ["Anger"], "purify": true}"#,
+    )
+    .expect("DIF");
+    let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
+    json_close(
+        &ours,
+        &golden(include_str!("../fixtures/golden/verbal_dif.json"), &ours),
+        "verbal DIF",
+    );
+}
+
+#[wasm_bindgen_test]
+fn items_with_key_equal_native() {
+    let json = pacer::wasm::analyze_items_with_key(
+        include_bytes!("../fixtures/mc_sample/choices.csv"),
+        include_bytes!("../fixtures/mc_sample/key.csv"),
+        r#"{"fileName": "choices.csv", "keyFileName": "key.csv"}"#,
+    )
+    .expect("analysis");
+    let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
+    json_close(
+        &ours,
+        &golden(
+            include_str!("../fixtures/golden/mc_sample_items_key.json"),
+            &ours,
+        ),
+        "raw-choice sample",
+    );
+}
