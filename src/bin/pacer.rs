@@ -564,7 +564,7 @@ mod cli {
                 alpha,
                 format,
             } => read(&file).and_then(|bytes| {
-                let key_bytes = key.as_ref().map(|k| read(k)).transpose()?;
+                let key_bytes = key.as_ref().map(read).transpose()?;
                 let key_name = key.as_ref().map(|k| k.display().to_string());
                 let omits = match omits {
                     Omits::Wrong => pacer::data::OmitScoring::Wrong,

@@ -84,17 +84,19 @@ impl ResponseMatrix {
         }
         let mut b = Builder::new(file);
         b.header(items, 1)?;
+        // Each code as the text a file would hold, so that the builder's fast path for short
+        // digit strings reads it (no float formatting per cell).
+        let texts: Vec<String> = (0..=MAX_SCORE).map(|c| c.to_string()).collect();
+        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(n_items);
         for (p, row) in codes.chunks(n_items).enumerate() {
-            let cells: Vec<Cell<'_>> = row
-                .iter()
-                .map(|&c| {
-                    if c == MISSING {
-                        Cell::Empty
-                    } else {
-                        Cell::Number(c as f64)
-                    }
-                })
-                .collect();
+            cells.clear();
+            cells.extend(row.iter().map(|&c| {
+                if c == MISSING {
+                    Cell::Empty
+                } else {
+                    Cell::Text(texts[c as usize].as_str())
+                }
+            }));
             b.row(p + 2, &cells)?;
         }
         b.finish(None, Vec::new())

@@ -14,18 +14,21 @@
 /// separate the answers: no finite maximum.
 const SEPARATED: f64 = 30.0;
 
-/// The log-likelihood of the logistic regression of `y` on the columns `x` (row-major, n x p,
-/// the first column the intercept) at its maximum, and whether Newton's method converged (a
-/// separable data set has no finite maximum: the iterations stop at the limit).
-pub fn logistic_loglik(x: &[f64], y: &[f64], p: usize) -> (f64, bool) {
-    let n = y.len();
+/// The log-likelihood of the logistic regression of `ones` successes in `trials` trials on the
+/// columns `x` (row-major, one row per covariate pattern, p columns, the first the intercept) at
+/// its maximum, and whether Newton's method converged (a separable data set has no finite
+/// maximum: the iterations stop when a coefficient passes [`SEPARATED`]). Grouping examinees
+/// with the same covariates into binomial counts leaves the Bernoulli likelihood unchanged.
+pub fn logistic_loglik(x: &[f64], ones: &[f64], trials: &[f64], p: usize) -> (f64, bool) {
+    let rows = ones.len();
+    let n: f64 = trials.iter().sum();
     let mut beta = vec![0.0; p];
     let loglik_at = |beta: &[f64]| -> f64 {
-        (0..n)
+        (0..rows)
             .map(|i| {
                 let eta: f64 = (0..p).map(|f| x[i * p + f] * beta[f]).sum();
-                // y η − ln(1 + e^η), computed without overflow.
-                y[i] * eta - (eta.max(0.0) + (-eta.abs()).exp().ln_1p())
+                // y η − n ln(1 + e^η), computed without overflow.
+                ones[i] * eta - trials[i] * (eta.max(0.0) + (-eta.abs()).exp().ln_1p())
             })
             .sum()
     };
@@ -33,13 +36,13 @@ pub fn logistic_loglik(x: &[f64], y: &[f64], p: usize) -> (f64, bool) {
     for _ in 0..100 {
         let mut grad = vec![0.0; p];
         let mut info = vec![0.0; p * p];
-        for i in 0..n {
+        for i in 0..rows {
             let row = &x[i * p..(i + 1) * p];
             let eta: f64 = row.iter().zip(&beta).map(|(a, b)| a * b).sum();
             let mu = 1.0 / (1.0 + (-eta).exp());
-            let w = mu * (1.0 - mu);
+            let w = trials[i] * mu * (1.0 - mu);
             for f in 0..p {
-                grad[f] += row[f] * (y[i] - mu);
+                grad[f] += row[f] * (ones[i] - trials[i] * mu);
                 for e in 0..=f {
                     info[f * p + e] += w * row[f] * row[e];
                 }
@@ -74,7 +77,7 @@ pub fn logistic_loglik(x: &[f64], y: &[f64], p: usize) -> (f64, bool) {
         if beta.iter().any(|b| b.abs() > SEPARATED) {
             return (ll, false);
         }
-        if change.abs() < 1e-10 && grad.iter().all(|g| g.abs() < 1e-6 * n as f64) {
+        if change.abs() < 1e-10 && grad.iter().all(|g| g.abs() < 1e-6 * n) {
             return (ll, true);
         }
     }
@@ -104,15 +107,33 @@ pub fn logistic_dif(s: &[f64], g: &[f64], y: &[f64]) -> ([LrTest; 3], bool) {
     let sd = (s.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n as f64)
         .sqrt()
         .max(1e-12);
-    let z: Vec<f64> = s.iter().map(|v| (v - mean) / sd).collect();
+    // Examinees with the same score and group share a binomial count.
+    let mut cells: std::collections::BTreeMap<(u64, bool), (f64, f64)> = Default::default();
+    for ((&si, &gi), &yi) in s.iter().zip(g).zip(y) {
+        let cell = cells.entry((si.to_bits(), gi == 1.0)).or_default();
+        cell.0 += yi;
+        cell.1 += 1.0;
+    }
+    let covariates: Vec<(f64, f64)> = cells
+        .keys()
+        .map(|&(bits, focal)| {
+            (
+                (f64::from_bits(bits) - mean) / sd,
+                f64::from(u8::from(focal)),
+            )
+        })
+        .collect();
+    let ones: Vec<f64> = cells.values().map(|c| c.0).collect();
+    let trials: Vec<f64> = cells.values().map(|c| c.1).collect();
     let design = |p: usize| -> Vec<f64> {
-        (0..n)
-            .flat_map(|i| [1.0, z[i], g[i], z[i] * g[i]].into_iter().take(p))
+        covariates
+            .iter()
+            .flat_map(|&(z, g)| [1.0, z, g, z * g].into_iter().take(p))
             .collect()
     };
     let fits: Vec<(f64, bool)> = [1, 2, 3, 4]
         .iter()
-        .map(|&p| logistic_loglik(&design(p), y, p))
+        .map(|&p| logistic_loglik(&design(p), &ones, &trials, p))
         .collect();
     let null = fits[0].0;
     let r2 = |ll: f64| {
@@ -152,7 +173,8 @@ mod tests {
                 y.push(if i < ones { 1.0 } else { 0.0 });
             }
         }
-        let (ll, converged) = logistic_loglik(&x, &y, 2);
+        let trials = vec![1.0; y.len()];
+        let (ll, converged) = logistic_loglik(&x, &y, &trials, 2);
         let part = |a: f64, b: f64| a * (a / (a + b)).ln() + b * (b / (a + b)).ln();
         assert!(converged);
         assert!((ll - (part(30.0, 10.0) + part(12.0, 28.0))).abs() < 1e-9);
@@ -162,7 +184,7 @@ mod tests {
     fn separable_data_do_not_converge() {
         let x = [1.0, 0.0, 1.0, 1.0, 1.0, 2.0, 1.0, 3.0];
         let y = [0.0, 0.0, 1.0, 1.0];
-        let (ll, converged) = logistic_loglik(&x, &y, 2);
+        let (ll, converged) = logistic_loglik(&x, &y, &[1.0; 4], 2);
         assert!(!converged);
         assert!(ll > -1e-3 && ll <= 0.0);
     }
