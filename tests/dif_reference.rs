@@ -76,6 +76,18 @@ fn check(result: &DifAnalysis, table: &str, stat: &str) {
     eprintln!("{table}: largest absolute difference {worst:.1e}");
 }
 
+/// The items difR flagged in the run `name` of difR_info.json.
+fn difr_flagged(name: &str) -> Vec<String> {
+    let info: serde_json::Value =
+        serde_json::from_slice(&common::fixture_bytes("verbal/difR_info.json")).unwrap();
+    info[name]["DIFitems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn mantel_haenszel_matches_difr() {
     let r = run(&DifOptions::new("0"));
@@ -87,15 +99,7 @@ fn mantel_haenszel_matches_difr() {
     check(&r, "verbal/difR_MH.csv", "chi");
     // The log odds-ratio statistic is reported beside the chi-square.
     check(&r, "verbal/difR_MH_logOR.csv", "z");
-    let info: serde_json::Value =
-        serde_json::from_slice(&common::fixture_bytes("verbal/difR_info.json")).unwrap();
-    let expected: Vec<&str> = info["MH"]["DIFitems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
-    assert_eq!(r.comparisons[0].flagged_items, expected);
+    assert_eq!(r.comparisons[0].flagged_items, difr_flagged("MH"));
 }
 
 #[test]
@@ -124,12 +128,7 @@ fn purification_matches_difr() {
             .as_u64()
             .unwrap()
     );
-    let flagged: Vec<&str> = info["MH_purified"]["DIFitems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let flagged = difr_flagged("MH_purified");
     assert_eq!(r.comparisons[0].flagged_items, flagged);
     // The final matching score holds exactly the items not flagged.
     assert_eq!(p.matching_items.len(), 24 - flagged.len());

@@ -198,10 +198,13 @@ fn dif_equals_native() {
     )
     .expect("DIF");
     let ours: serde_json::Value = serde_json::from_str(&json).unwrap();
-    json_close(
+    // Log-likelihood differences of nearly equal fits (a non-uniform chi-square of 5e-4 from
+    // log-likelihoods near −142) carry the platforms' last-digit differences of exp and ln.
+    json_close_tol(
         &ours,
         &golden(include_str!("../fixtures/golden/verbal_dif.json"), &ours),
         "verbal DIF",
+        1e-9,
     );
 }
 
