@@ -271,3 +271,63 @@ fn golden_file_matches_native() {
     golden["engine"]["version"] = ours["engine"]["version"].clone();
     common::json_close(&ours, &golden, "verbal DIF");
 }
+
+#[test]
+fn polytomous_items_get_the_standardized_mean_difference() {
+    // Science (392 x 4, scores 1-4) with a group column by row parity: per item the SMD is
+    // Σ_k n_Fk (m_Fk − m_Rk) / Σ_k n_Fk over the total scores both groups reach, written out
+    // here directly; SMD / SD divides by the item's SD over both groups (n − 1). Polytomous items
+    // have no Mantel-Haenszel or logistic regression results.
+    let text = String::from_utf8(common::fixture_bytes("Science/data.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<Vec<f64>> = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    let mut csv = format!("{header},group\n");
+    for (i, r) in rows.iter().enumerate() {
+        let cells: Vec<String> = r.iter().map(|v| v.to_string()).collect();
+        csv.push_str(&format!(
+            "{},{}\n",
+            cells.join(","),
+            if i % 2 == 0 { "a" } else { "b" }
+        ));
+    }
+    let data = pacer::data::read_responses(csv.as_bytes(), "science.csv").unwrap();
+    let r = dif(&data, &DifOptions::new("a")).unwrap();
+    let total: Vec<f64> = rows.iter().map(|r| r.iter().sum()).collect();
+    for (j, item) in r.comparisons[0].items.iter().enumerate() {
+        assert_eq!(item.item_type, "polytomous");
+        assert!(item.mh.is_none() && item.logistic.is_none() && item.ets_class.is_none());
+        let (mut num, mut den) = (0.0, 0.0);
+        for level in 4..=16 {
+            let at = |focal: bool| -> Vec<f64> {
+                rows.iter()
+                    .enumerate()
+                    .filter(|(i, _)| total[*i] == f64::from(level) && (i % 2 == 1) == focal)
+                    .map(|(_, r)| r[j])
+                    .collect()
+            };
+            let (f, rf) = (at(true), at(false));
+            if f.is_empty() || rf.is_empty() {
+                continue;
+            }
+            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+            num += f.len() as f64 * (mean(&f) - mean(&rf));
+            den += f.len() as f64;
+        }
+        let smd = num / den;
+        let x: Vec<f64> = rows.iter().map(|r| r[j]).collect();
+        let m = x.iter().sum::<f64>() / x.len() as f64;
+        let sd = (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (x.len() as f64 - 1.0)).sqrt();
+        let std = item.std.unwrap();
+        common::assert_close(&format!("{} SMD", item.item), std.value, smd, 1e-12);
+        common::assert_close(
+            &format!("{} SMD/SD", item.item),
+            std.relative_to_sd.unwrap(),
+            smd / sd,
+            1e-12,
+        );
+    }
+}
