@@ -670,24 +670,48 @@ export function chartPngBlob(container) {
 }
 
 /**
- * A chart's <figure>: caption, a "PNG" download button (when ECharts loaded)
- * and the empty chart container `chartId` (role=img, `description` as its
- * label; the page draws into it once it is in the document). The PNG is
+ * SVG of a chart (white background, the chart's size) as a Blob: the chart's
+ * option redrawn by ECharts' SVG renderer without a DOM (server-side mode),
+ * so text stays text and lines stay vectors for reports and print.
+ */
+export function chartSvgBlob(container) {
+  const echarts = globalThis.echarts;
+  const chart = echarts?.getInstanceByDom(container);
+  if (!chart) return null;
+  const svgChart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: chart.getWidth(), height: chart.getHeight() });
+  try {
+    svgChart.setOption({ ...chart.getOption(), animation: false, backgroundColor: '#ffffff' });
+    return new Blob([svgChart.renderToSVGString()], { type: 'image/svg+xml' });
+  } finally {
+    svgChart.dispose();
+  }
+}
+
+/**
+ * A chart's <figure>: caption, "PNG" and "SVG" download buttons (when ECharts
+ * loaded) and the empty chart container `chartId` (role=img, `description` as
+ * its label; the page draws into it once it is in the document). The image is
  * saved as `fileName` (or what `fileName()` returns when it is a function,
- * for a chart that changes, e.g. with the item shown).
+ * for a chart that changes, e.g. with the item shown), with `.svg` in place
+ * of `.png` for the SVG.
  */
 export function chartFigure(chartId, caption, description, fileName) {
-  const pngButton = chartsAvailable()
-    ? h('button', { type: 'button', class: 'button button--small', 'data-chart': chartId, 'aria-label': `Download the chart \u201C${caption}\u201D as PNG` }, 'PNG')
-    : null;
-  pngButton?.addEventListener('click', () => {
-    const blob = chartPngBlob(document.getElementById(chartId));
-    if (blob) downloadBlob(blob, typeof fileName === 'function' ? fileName() : fileName);
-  });
+  const name = () => (typeof fileName === 'function' ? fileName() : fileName);
+  const button = (label, attrs, toBlob, nameOf) => {
+    if (!chartsAvailable()) return null;
+    const b = h('button', { type: 'button', class: 'button button--small', ...attrs, 'aria-label': `Download the chart \u201C${caption}\u201D as ${label}` }, label);
+    b.addEventListener('click', () => {
+      const blob = toBlob(document.getElementById(chartId));
+      if (blob) downloadBlob(blob, nameOf());
+    });
+    return b;
+  };
+  const pngButton = button('PNG', { 'data-chart': chartId }, chartPngBlob, name);
+  const svgButton = button('SVG', { 'data-chart-svg': chartId }, chartSvgBlob, () => name().replace(/\.png$/i, '') + '.svg');
   return h(
     'figure',
     { class: 'chart-figure' },
-    h('figcaption', {}, h('span', { class: 'chart-figure__title' }, caption), pngButton),
+    h('figcaption', {}, h('span', { class: 'chart-figure__title' }, caption), pngButton, svgButton),
     h('div', { class: 'chart', id: chartId, role: 'img', 'aria-label': description }),
   );
 }

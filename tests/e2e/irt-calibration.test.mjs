@@ -135,6 +135,14 @@ async function mainScenario(page, log) {
   const png = await saveDownload(page, 'button[data-chart="irt-chart-icc"]', pngPath);
   assert.equal(png.suggestedFilename(), 'LSAT7-irt-2pl-icc.png');
   assert.deepEqual([...(await readFile(pngPath)).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'PNG signature');
+  // The same chart as SVG: vector text and lines, the item names as text.
+  const svgPath = path.join(tmp, 'icc.svg');
+  const svg = await saveDownload(page, 'button[data-chart-svg="irt-chart-icc"]', svgPath);
+  assert.equal(svg.suggestedFilename(), 'LSAT7-irt-2pl-icc.svg');
+  const svgText = await readFile(svgPath, 'utf8');
+  assert.match(svgText, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svgText, /<path /, 'the curves are vector paths');
+  assert.match(svgText, />Item\.\d</, 'the legend\u2019s item names are text');
 
   // 3. Downloads: item parameters as CSV (header = the item JSON field names), the full JSON.
   const csvPath = path.join(tmp, 'items.csv');
