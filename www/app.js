@@ -2,6 +2,8 @@
 //
 // Each tool is an ES module in www/tools/ exporting `mount(container)`. To add
 // a tool, add an entry to TOOLS; the nav link and the route (#/<id>) follow.
+// PAGES are other pages (the Template Library), routed the same way but
+// linked from their own small nav beside the tools' (#aux-nav).
 // A tool is loaded on first visit and then kept (hidden, not destroyed) so
 // its data and results survive switching tools.
 
@@ -41,11 +43,21 @@ const TOOLS = [
   },
 ];
 
+const PAGES = [
+  {
+    id: 'templates',
+    title: 'Template Library',
+    load: () => import('./tools/templates.js'),
+  },
+];
+
+const ROUTES = [...TOOLS, ...PAGES];
+
 const mounted = new Map(); // tool id -> its container element
 
 function toolFromHash() {
   const id = location.hash.replace(/^#\/?/, '');
-  return TOOLS.find((t) => t.id === id) ?? TOOLS[0];
+  return ROUTES.find((t) => t.id === id) ?? TOOLS[0];
 }
 
 function renderNav() {
@@ -53,11 +65,14 @@ function renderNav() {
   list.replaceChildren(
     ...TOOLS.map((tool) => h('li', {}, h('a', { href: `#/${tool.id}`, class: 'tool-nav__link', 'data-tool': tool.id }, tool.title))),
   );
+  document
+    .getElementById('aux-nav')
+    .replaceChildren(...PAGES.map((page) => h('li', {}, h('a', { href: `#/${page.id}`, class: 'aux-nav__link', 'data-page': page.id }, page.title))));
 }
 
 function markCurrent(tool) {
-  for (const link of document.querySelectorAll('.tool-nav__link')) {
-    if (link.dataset.tool === tool.id) link.setAttribute('aria-current', 'page');
+  for (const link of document.querySelectorAll('.tool-nav__link, .aux-nav__link')) {
+    if ((link.dataset.tool ?? link.dataset.page) === tool.id) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   document.title = `${tool.title} \u00B7 pacer`;
