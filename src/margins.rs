@@ -84,7 +84,6 @@ pub fn binary_moments(prob: &[f64], k: usize, weights: &[f64]) -> BinaryMoments 
     let q = weights.len();
     let m = binary_margins(k);
     let pairs = item_pairs(k);
-    let row = |v: &[f64], r: usize| -> Vec<f64> { v[r * q..(r + 1) * q].to_vec() };
     let wdot = |a: &[f64], b: &[f64]| -> f64 { (0..q).map(|t| weights[t] * a[t] * b[t]).sum() };
     let mut prod = prob[..k * q].to_vec();
     prod.reserve(pairs.len() * q);
@@ -121,9 +120,9 @@ pub fn binary_moments(prob: &[f64], k: usize, weights: &[f64]) -> BinaryMoments 
             xi[(a, b)] = pi[a];
             xi[(b, a)] = pi[a];
         }
-        let pair_row = row(&prod, a);
+        let pair_row = &prod[a * q..(a + 1) * q];
         for s in (0..k).filter(|&s| s != j && s != l) {
-            let three = wdot(&pair_row, &prob[s * q..(s + 1) * q]);
+            let three = wdot(pair_row, &prob[s * q..(s + 1) * q]);
             xi[(a, pair_index(k, j, s))] = three;
             xi[(a, pair_index(k, l, s))] = three;
         }

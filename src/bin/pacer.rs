@@ -50,6 +50,15 @@ mod cli {
         Missing,
     }
 
+    impl From<Omits> for pacer::data::OmitScoring {
+        fn from(o: Omits) -> Self {
+            match o {
+                Omits::Wrong => pacer::data::OmitScoring::Wrong,
+                Omits::Missing => pacer::data::OmitScoring::Missing,
+            }
+        }
+    }
+
     #[derive(Clone, Copy, ValueEnum)]
     enum Model {
         Rasch,
@@ -525,15 +534,11 @@ mod cli {
                 let result = match &key {
                     Some(key) => {
                         let key_bytes = read(key)?;
-                        let omits = match omits {
-                            Omits::Wrong => pacer::data::OmitScoring::Wrong,
-                            Omits::Missing => pacer::data::OmitScoring::Missing,
-                        };
                         tools::analyze_items_with_key(
                             &bytes,
                             &name,
                             (&key_bytes, &key.display().to_string()),
-                            omits,
+                            omits.into(),
                             &options,
                         )
                     }
@@ -566,10 +571,7 @@ mod cli {
             } => read(&file).and_then(|bytes| {
                 let key_bytes = key.as_ref().map(read).transpose()?;
                 let key_name = key.as_ref().map(|k| k.display().to_string());
-                let omits = match omits {
-                    Omits::Wrong => pacer::data::OmitScoring::Wrong,
-                    Omits::Missing => pacer::data::OmitScoring::Missing,
-                };
+                let omits = pacer::data::OmitScoring::from(omits);
                 let request = tools::DifRequest {
                     group_column: Some(group_column),
                     reference: Some(reference),

@@ -246,15 +246,18 @@ fn margin_jacobian(problem: &CdmEm<'_>, slopes: &[Vec<f64>], prod: &[f64], rhs: 
 }
 
 /// M2 of the fitted `problem` (see the module documentation) on `n` examinees with pairwise
-/// `counts`; `slopes[j][g]` is `dP/dη` of item j's reduced group g. `Err` says why it is not
+/// `counts`; `by_class[j][c]` is item j's success probability in class c, `srmsr` the fit's
+/// SRMSR ([`srmsr`]), `slopes[j][g]` `dP/dη` of item j's reduced group g. `Err` says why it is not
 /// defined: no degrees of freedom, an item pair nobody answered, a constant item, a singular Ξ.
 pub fn m2(
     counts: &PairCounts,
     n: usize,
     problem: &CdmEm<'_>,
+    by_class: &[Vec<f64>],
+    srmsr: Option<f64>,
     slopes: &[Vec<f64>],
 ) -> Result<M2, String> {
-    let (k, l) = (problem.n_items, problem.n_classes);
+    let k = problem.n_items;
     let m = binary_margins(k);
     let npar_items: usize = problem.designs.iter().map(|d| d.n_params).sum();
     let npar_population = population_parameters(problem);
@@ -274,13 +277,7 @@ pub fn m2(
             o + 1
         ));
     }
-    let prob: Vec<f64> = (0..k)
-        .flat_map(|j| {
-            problem.group[j]
-                .iter()
-                .map(move |&g| problem.probs[j][g as usize])
-        })
-        .collect();
+    let prob: Vec<f64> = by_class.concat();
     let moments = binary_moments(&prob, k, &problem.pi);
     let mut rhs = Mat::<f64>::zeros(m, 1 + npar);
     for j in 0..k {
@@ -290,8 +287,7 @@ pub fn m2(
         rhs[(k + i, 0)] = counts.joint(j, o) - moments.pi[k + i];
     }
     margin_jacobian(problem, slopes, &moments.prod, &mut rhs);
-    let by_class: Vec<Vec<f64>> = prob.chunks_exact(l).map(<[f64]>::to_vec).collect();
-    let srmsr = srmsr(counts, &by_class, &problem.pi).ok_or_else(|| {
+    let srmsr = srmsr.ok_or_else(|| {
         "M2 is not computed: an item is constant among the examinees answering one of its pairs, so a correlation is undefined.".to_string()
     })?;
     let (stat, df, p) = quadratic_form_statistic(moments.xi, rhs, n, npar).ok_or_else(|| {

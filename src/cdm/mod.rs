@@ -729,7 +729,7 @@ fn results(
     let (m2, fit_note) = if data.n_items() > options.m2_max_items {
         (None, Some(format!("M2 is computed for tests of up to {} items (option m2-max-items); this test has {}, so its Ξ matrix would have {} rows and the time to factorise it grows with the cube of that. Raise the limit to compute it.", options.m2_max_items, data.n_items(), crate::margins::binary_margins(data.n_items()))))
     } else {
-        match fit::m2(&counts, n, &problem, &slopes(&problem)) {
+        match fit::m2(&counts, n, &problem, &by_class, srmsr, &slopes(&problem)) {
             Ok(m) => (Some(m), None),
             Err(note) => (None, Some(note)),
         }

@@ -51,16 +51,27 @@ pub struct DistractorItem {
     pub options: Vec<OptionStatistics>,
 }
 
-/// Pearson correlation of a 0/1 indicator with `y` (None when either is constant).
-fn point_biserial(chosen: &[bool], y: &[f64]) -> Option<f64> {
+/// The mean and population SD of the rest scores (shared by every option of an item).
+struct RestMoments {
+    mean: f64,
+    sd: f64,
+}
+
+impl RestMoments {
+    fn of(y: &[f64]) -> RestMoments {
+        let n = y.len() as f64;
+        let mean = y.iter().sum::<f64>() / n;
+        let sd = (y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
+        RestMoments { mean, sd }
+    }
+}
+
+/// Pearson correlation of a 0/1 indicator with `y` (None when either is constant), from the
+/// mean of `y` among the chosen: `(m1 − m)/sd · √(p/(1 − p))`.
+fn point_biserial(chosen: &[bool], y: &[f64], moments: &RestMoments) -> Option<f64> {
     let n = y.len() as f64;
     let n1 = chosen.iter().filter(|&&c| c).count() as f64;
-    if n1 == 0.0 || n1 == n {
-        return None;
-    }
-    let mean = y.iter().sum::<f64>() / n;
-    let sd = (y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
-    if sd == 0.0 {
+    if n1 == 0.0 || n1 == n || moments.sd == 0.0 {
         return None;
     }
     let mean1 = chosen
@@ -71,7 +82,7 @@ fn point_biserial(chosen: &[bool], y: &[f64]) -> Option<f64> {
         .sum::<f64>()
         / n1;
     let p = n1 / n;
-    Some((mean1 - mean) / sd * (p / (1.0 - p)).sqrt())
+    Some((mean1 - moments.mean) / moments.sd * (p / (1.0 - p)).sqrt())
 }
 
 /// The distractor analysis of every multiple-choice item (items keyed `scored` are left out).
@@ -122,6 +133,7 @@ pub fn distractor_analysis(choices: &ScoredChoices) -> Vec<DistractorItem> {
             });
         }
         let rest_f: Vec<f64> = rest.iter().map(|&r| f64::from(r)).collect();
+        let moments = RestMoments::of(&rest_f);
         let column: Vec<u8> = (0..n).map(|p| choices.choices[p * k + j]).collect();
         let stats = |label: String, is_key: bool, chosen: Vec<bool>| {
             let count = chosen.iter().filter(|&&c| c).count();
@@ -129,7 +141,7 @@ pub fn distractor_analysis(choices: &ScoredChoices) -> Vec<DistractorItem> {
             for (&c, &g) in chosen.iter().zip(&group) {
                 in_group[g] += usize::from(c);
             }
-            let rest_r = point_biserial(&chosen, &rest_f);
+            let rest_r = point_biserial(&chosen, &rest_f, &moments);
             OptionStatistics {
                 option: label.clone(),
                 key: is_key,

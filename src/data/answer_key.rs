@@ -11,6 +11,7 @@ use super::responses::{ColumnRoles, ResponseMatrix, LETTER_BASE, MISSING};
 use super::table::{self, cell_text as text, Cell, RowSink};
 use crate::error::{ErrorCode, InputError, Result};
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One item's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +50,8 @@ struct Sink<'a> {
     item_col: usize,
     key_col: usize,
     entries: Vec<(String, Key, usize)>,
+    /// Items already read (an item listed twice is an error).
+    seen: BTreeSet<String>,
 }
 
 impl RowSink for Sink<'_> {
@@ -106,7 +109,7 @@ impl RowSink for Sink<'_> {
                 "Write the correct option's letter (A, B, ...) or 'scored' for an item whose cells are already scores.",
             ));
         };
-        if self.entries.iter().any(|(i, _, _)| *i == item) {
+        if !self.seen.insert(item.clone()) {
             return Err(table::item_listed_twice(self.file, &item, row));
         }
         self.entries.push((item, parsed, row));
@@ -125,6 +128,7 @@ pub fn read_answer_key(bytes: &[u8], file: &str) -> Result<AnswerKey> {
         item_col: 0,
         key_col: 1,
         entries: Vec::new(),
+        seen: BTreeSet::new(),
     };
     table::read_table(bytes, file, &mut sink)?;
     if sink.entries.is_empty() {
@@ -171,11 +175,18 @@ pub fn score_choices(
 ) -> Result<ScoredChoices> {
     let raw = ResponseMatrix::from_table_choices(bytes, file, roles)?;
     let k = raw.n_items();
+    // Item name to (key, row), and the file's items: lookups stay cheap for long tests.
+    let by_item: BTreeMap<&str, (Key, usize)> = key
+        .entries
+        .iter()
+        .map(|(i, kj, row)| (i.as_str(), (*kj, *row)))
+        .collect();
+    let file_items: BTreeSet<&str> = raw.items().iter().map(String::as_str).collect();
     let mut keys = Vec::with_capacity(k);
     for item in raw.items() {
-        match key.entries.iter().find(|(i, _, _)| i == item) {
-            Some((_, Key::Option(o), _)) => keys.push(Some(*o)),
-            Some((_, Key::Scored, _)) => keys.push(None),
+        match by_item.get(item.as_str()) {
+            Some((Key::Option(o), _)) => keys.push(Some(*o)),
+            Some((Key::Scored, _)) => keys.push(None),
             None => {
                 return Err(InputError::new(
                     ErrorCode::InvalidKey,
@@ -192,7 +203,7 @@ pub fn score_choices(
     if let Some((item, _, row)) = key
         .entries
         .iter()
-        .find(|(i, _, _)| !raw.items().contains(i))
+        .find(|(i, _, _)| !file_items.contains(i.as_str()))
     {
         return Err(InputError::new(
             ErrorCode::InvalidKey,
@@ -215,11 +226,7 @@ pub fn score_choices(
     for (j, kj) in keys.iter().enumerate() {
         if let Some(o) = *kj {
             if o >= n_options {
-                let (_, _, row) = key
-                    .entries
-                    .iter()
-                    .find(|(i, _, _)| *i == raw.items()[j])
-                    .unwrap();
+                let (_, row) = by_item[raw.items()[j].as_str()];
                 return Err(InputError::new(
                     ErrorCode::InvalidKey,
                     key_file,
@@ -230,7 +237,7 @@ pub fn score_choices(
                         if n_options == 0 { '-' } else { option_letter(n_options - 1) }
                     ),
                 )
-                .row(*row)
+                .row(row)
                 .column("key")
                 .value(option_letter(o).to_string())
                 .hint("Correct the key, or check that the response file is the one the key belongs to.")

@@ -41,7 +41,8 @@ pub struct DifOptions {
 }
 
 impl DifOptions {
-    /// GDINA-like defaults (difR's): α = 0.05, continuity correction, no purification.
+    /// difR's defaults: α = 0.05, continuity correction, no purification, at most 10
+    /// purification recomputations.
     pub fn new(reference: impl Into<String>) -> DifOptions {
         DifOptions {
             reference: reference.into(),

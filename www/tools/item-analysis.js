@@ -627,21 +627,30 @@ function distractorsCsv(result) {
 const FLAGGED_DISTRACTOR_TEXT =
   'A distractor with a positive option-rest correlation: examinees with higher rest scores choose it more often. Check the key and the option\u2019s wording.';
 
+/**
+ * A column of a yes/no field shown as a badge (a symbol and a word, so not colour alone; a
+ * hidden word for screen readers otherwise), sorting the yeses first; `dataKey` names the
+ * cell's data attribute holding true/false.
+ */
+function badgeColumn(key, label, description, { dataKey, symbol, text, title, none }) {
+  return {
+    key,
+    label,
+    description,
+    value: (row) => (row[key] ? 0 : 1),
+    render: (row, cell) => {
+      cell.dataset[dataKey] = String(Boolean(row[key]));
+      if (row[key]) cell.append(h('span', { class: 'badge', title }, h('span', { 'aria-hidden': 'true' }, symbol), text));
+      else cell.append(h('span', { class: 'visually-hidden' }, none));
+    },
+  };
+}
+
 function distractorColumns() {
   return [
     ITEM_NAME_COLUMN,
     { key: 'option', label: 'Option', description: 'The option (A, B, \u2026), or omit for an empty answer', render: (row, cell) => (cell.textContent = optionName(row.option)) },
-    {
-      key: 'is_key',
-      label: 'Key',
-      description: 'Whether the option is the correct one',
-      value: (row) => (row.is_key ? 0 : 1),
-      render: (row, cell) => {
-        cell.dataset.key = String(Boolean(row.is_key));
-        if (row.is_key) cell.append(h('span', { class: 'badge', title: 'The correct option' }, h('span', { 'aria-hidden': 'true' }, '\u2713 '), 'key'));
-        else cell.append(h('span', { class: 'visually-hidden' }, 'no'));
-      },
-    },
+    badgeColumn('is_key', 'Key', 'Whether the option is the correct one', { dataKey: 'key', symbol: '\u2713 ', text: 'key', title: 'The correct option', none: 'no' }),
     numberColumn('count', 'Count', 'Examinees choosing the option', { format: fmtInt }),
     numberColumn('proportion', 'Proportion', 'Share of all examinees choosing the option'),
     numberColumn('rest_r', 'Rest r', 'Option-rest point-biserial: correlation of choosing the option with the rest score (the total over the other items)', {
@@ -650,17 +659,7 @@ function distractorColumns() {
     ...REST_GROUPS.map((label, k) =>
       numberColumn(`group${k + 1}`, label, `Share choosing the option in rest-score group ${label}`, { digits: 2, value: (row) => row.by_group[k] ?? null }),
     ),
-    {
-      key: 'flagged',
-      label: 'Flag',
-      description: 'Distractors chosen more often by stronger examinees',
-      value: (row) => (row.flagged ? 0 : 1),
-      render: (row, cell) => {
-        cell.dataset.flagged = String(Boolean(row.flagged));
-        if (row.flagged) cell.append(h('span', { class: 'badge', title: FLAGGED_DISTRACTOR_TEXT }, h('span', { 'aria-hidden': 'true' }, '\u25B2 '), 'Flagged'));
-        else cell.append(h('span', { class: 'visually-hidden' }, 'none'));
-      },
-    },
+    badgeColumn('flagged', 'Flag', 'Distractors chosen more often by stronger examinees', { dataKey: 'flagged', symbol: '\u25B2 ', text: 'Flagged', title: FLAGGED_DISTRACTOR_TEXT, none: 'none' }),
   ];
 }
 
