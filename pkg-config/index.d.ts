@@ -160,7 +160,7 @@ export interface DifOptions {
   omits?: 'wrong' | 'missing';
 }
 
-export interface DifLrTest { chi_square: number; df: number; p: number; r2_change: number }
+export interface DifLrTest { chi_square: number; df: number; p: number; r2_change: number | null }
 
 export interface DifItem {
   item: string;
@@ -238,6 +238,8 @@ export interface IrtOptions {
   guessingPrior?: [number, number];
   /** M2 is computed for tests of at most this many items (default 60; 0 leaves it out). */
   m2MaxItems?: number;
+  /** S-X2 item fit is computed for tests of at most this many items (default 200; 0 leaves it out). */
+  itemFitMaxItems?: number;
 }
 
 export interface IrtProgress {
@@ -269,9 +271,9 @@ export interface IrtItemEstimate {
   /** d_1..d_{K-1} (mirt's slope-intercept form; [d] for 0/1 items). */
   intercepts: number[];
   /** IRT form: graded boundaries -d_k/a1, (G)PCM step parameters, RSM shared thresholds; [b] for 0/1 items. */
-  thresholds: number[];
+  thresholds: (number | null)[];
   /** b for 0/1 items, the mean threshold for graded and partial credit items, delta for rating scale items. */
-  location: number;
+  location: number | null;
   /** Parameters at a bound of their range, e.g. ["g"]. */
   on_bound: string[];
   se_a1: number | null;
@@ -318,6 +320,7 @@ export interface IrtCalibrationResult {
     guessing_prior: { alpha: number; beta: number } | null;
     se: boolean;
     m2_max_items: number;
+    item_fit_max_items: number;
   };
   quadrature: { rule: 'rectangular' | 'gauss-hermite'; nodes: number[]; weights: number[] };
   n_persons: number;
@@ -341,10 +344,11 @@ export interface IrtCalibrationResult {
   /** Limited-information fit; null when not computed (see fit_note). */
   m2: LimitedInformationFit | null;
   fit_note: string | null;
-  /** S-X2 item fit (Orlando & Thissen), complete data only. */
+  /** S-X2 item fit (Orlando & Thissen), complete data only; empty when item_fit_note says why. */
   item_fit: { item: string; group?: string; s_x2: number | null; df: number; p: number | null; rmsea: number | null }[];
+  item_fit_note: string | null;
   /** Infit/outfit at the EAP abilities: Rasch model only, empty otherwise. */
-  infit_outfit: { item: string; n: number; outfit: number; z_outfit: number; infit: number; z_infit: number }[];
+  infit_outfit: { item: string; n: number; outfit: number | null; z_outfit: number | null; infit: number | null; z_infit: number | null }[];
   curves: {
     theta: number[];
     /** Expected item score E[X | theta] in categories 0..K-1 (P(X = 1) for 0/1 items). */
@@ -446,9 +450,9 @@ export interface ScoringResult {
    * EAP of theta for each possible sum score, the examinees with that complete-data sum score, and
    * the number the model expects among them.
    */
-  eapsum_table: { sum_score: number; theta: number; se: number; scale_score: number | null; n: number; expected: number }[];
+  eapsum_table: { sum_score: number; theta: number | null; se: number | null; scale_score: number | null; n: number; expected: number }[];
   /** Test characteristic curve, test information and conditional standard error at each theta. */
-  characteristics: { theta: number[]; tcc: number[]; tif: number[]; csem: number[]; max_score: number };
+  characteristics: { theta: number[]; tcc: number[]; tif: number[]; csem: (number | null)[]; max_score: number };
   marginal_reliability: number;
   /** The distribution of the finite estimates (null when there are none). */
   summary: { n_scored: number; n_extreme: number; mean: number | null; sd: number | null; min: number | null; max: number | null };
@@ -564,7 +568,7 @@ export interface EquatingResult {
   };
   observed_score: {
     /** One row per new-form summed score 0..max. */
-    rows: { score: number; equivalent: number; percentile_rank: number; theta_eap: number; theta_sd: number }[];
+    rows: { score: number; equivalent: number; percentile_rank: number; theta_eap: number | null; theta_sd: number | null }[];
     new_distribution: ScoreProbability[];
     base_distribution: ScoreProbability[];
     moments: { new: Moments; equated: Moments; base: Moments };
@@ -589,8 +593,8 @@ export interface ScoreProbability {
 export interface Moments {
   mean: number;
   sd: number;
-  skewness: number;
-  kurtosis: number;
+  skewness: number | null;
+  kurtosis: number | null;
 }
 
 /** equateForms options: linkForms's, plus the populations of observed-score equating (docs/json/equating.md). */

@@ -266,6 +266,9 @@ pub struct IrtRequest {
     /// Largest test (items) for which M2 is computed (default 60).
     #[serde(default)]
     pub m2_max_items: Option<usize>,
+    /// Largest test (items) for which S-X2 item fit is computed (default 200).
+    #[serde(default)]
+    pub item_fit_max_items: Option<usize>,
 }
 
 impl IrtRequest {
@@ -298,6 +301,9 @@ impl IrtRequest {
         o.se = self.se;
         if let Some(m) = self.m2_max_items {
             o.m2_max_items = m;
+        }
+        if let Some(m) = self.item_fit_max_items {
+            o.item_fit_max_items = m;
         }
         o.guessing_prior = self
             .guessing_prior
@@ -398,8 +404,8 @@ pub fn irt_table_csv(result: &IrtCalibration) -> String {
                 .collect::<Vec<_>>()
                 .join(";"),
             list(&it.intercepts),
-            list(&it.thresholds),
-            it.location.to_string(),
+            opt_list(&it.thresholds),
+            num(it.location),
             opt_list(&it.se_intercepts),
             opt_list(&it.se_thresholds),
             num(it.se_location),
@@ -1183,7 +1189,7 @@ pub fn dif_table_csv(result: &crate::dif::DifAnalysis) -> String {
                         [
                             t.chi_square.to_string(),
                             t.p.to_string(),
-                            t.r2_change.to_string(),
+                            t.r2_change.map(|v| v.to_string()).unwrap_or_default(),
                         ]
                     })
                     .unwrap_or_default()

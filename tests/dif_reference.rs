@@ -169,15 +169,19 @@ fn logistic_regression_and_standardization_match_statsmodels_and_pandas() {
             ),
             (
                 "uniform R2 change",
-                lr.uniform.r2_change,
+                lr.uniform.r2_change.expect("R² is defined"),
                 num("uniform_r2_change"),
             ),
             (
                 "non-uniform R2 change",
-                lr.nonuniform.r2_change,
+                lr.nonuniform.r2_change.expect("R² is defined"),
                 num("nonuniform_r2_change"),
             ),
-            ("both R2 change", lr.both.r2_change, num("both_r2_change")),
+            (
+                "both R2 change",
+                lr.both.r2_change.expect("R² is defined"),
+                num("both_r2_change"),
+            ),
             ("STD P-DIF", item.std.unwrap().value, num("std_p_dif")),
         ] {
             worst = worst.max((a - b).abs());

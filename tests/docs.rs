@@ -197,3 +197,49 @@ fn item_analysis_with_key_fields_are_documented() {
         keys(&v["distractors"][0])
     );
 }
+
+/// Every row of the bad-input catalogue names at least one test, and every test it names
+/// exists: `tests/x.rs::fn_name` or `src/…::fn_name` as a Rust test function in that file,
+/// `tests/e2e/x.test.mjs::title` as a test with that title.
+#[test]
+fn every_bad_input_row_names_existing_tests() {
+    let doc = std::fs::read_to_string(fixture("../../docs/bad-inputs.md")).unwrap();
+    let root = fixture("../..");
+    let mut rows = 0;
+    for line in doc
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| input"))
+    {
+        let tests_cell = line
+            .trim_end_matches('|')
+            .rsplit('|')
+            .next()
+            .unwrap()
+            .trim();
+        let refs: Vec<&str> = tests_cell
+            .split('`')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(_, r)| r)
+            .collect();
+        assert!(!refs.is_empty(), "a catalogue row without a test: {line}");
+        rows += 1;
+        for r in refs {
+            let (file, name) = r
+                .split_once("::")
+                .unwrap_or_else(|| panic!("not file::test: {r}"));
+            let text = std::fs::read_to_string(root.join(file))
+                .unwrap_or_else(|e| panic!("{file} (named in docs/bad-inputs.md): {e}"));
+            let found = if file.ends_with(".mjs") {
+                text.contains(&format!("test('{name}'"))
+            } else {
+                text.contains(&format!("fn {name}()"))
+            };
+            assert!(
+                found,
+                "docs/bad-inputs.md names {r}, which {file} does not have"
+            );
+        }
+    }
+    assert!(rows >= 40, "the catalogue has {rows} rows");
+}

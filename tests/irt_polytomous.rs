@@ -84,7 +84,7 @@ fn science_grm_and_gpcm_match_mirt() {
                 );
                 assert_close(
                     &format!("{name} {} b{k}", it.item),
-                    it.thresholds[k - 1],
+                    it.thresholds[k - 1].expect("defined"),
                     cell(&hi, irow, &format!("b{k}")),
                     1e-3,
                 );
@@ -128,7 +128,7 @@ fn science_pcm_and_rsm_match_mirt_with_the_variance_free() {
                     // mirt's rsm b_k are the shared thresholds τ_k; its c is −δ.
                     assert_close(
                         &format!("{name} {} b{k}", it.item),
-                        it.thresholds[k - 1],
+                        it.thresholds[k - 1].expect("defined"),
                         cell(&h, row, &format!("b{k}")),
                         1e-3,
                     );
@@ -137,7 +137,7 @@ fn science_pcm_and_rsm_match_mirt_with_the_variance_free() {
             if model == IrtModel::Rsm {
                 assert_close(
                     &format!("{name} {} c", it.item),
-                    -it.location,
+                    -it.location.expect("defined"),
                     cell(&h, row, "c"),
                     1e-3,
                 );

@@ -396,25 +396,25 @@ fn lsat7_rasch_infit_outfit_match_reference() {
         let at = |key: &str| reference[key][j].as_f64().unwrap();
         assert_close(
             &format!("{} infit", f.item),
-            f.infit,
+            f.infit.expect("defined"),
             at("item_infit"),
             1e-4,
         );
         assert_close(
             &format!("{} outfit", f.item),
-            f.outfit,
+            f.outfit.expect("defined"),
             at("item_outfit"),
             1e-4,
         );
         assert_close(
             &format!("{} z_infit", f.item),
-            f.z_infit,
+            f.z_infit.expect("defined"),
             at("item_z_infit"),
             2e-3,
         );
         assert_close(
             &format!("{} z_outfit", f.item),
-            f.z_outfit,
+            f.z_outfit.expect("defined"),
             at("item_z_outfit"),
             2e-3,
         );

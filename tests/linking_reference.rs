@@ -482,8 +482,8 @@ fn compare_ose(o: &ObservedScoreEquating, tol_dist: f64, tol_eq: f64, tol_eap: f
             );
         }
         let (de, ds) = (
-            (row.theta_eap - r[eap_c]).abs(),
-            (row.theta_sd - r[sd_c]).abs(),
+            (row.theta_eap.expect("defined") - r[eap_c]).abs(),
+            (row.theta_sd.expect("defined") - r[sd_c]).abs(),
         );
         assert!(
             de < tol_eap && ds < tol_eap,

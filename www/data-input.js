@@ -230,7 +230,24 @@ export function responseFileHelp(scores, notUsed) {
   ];
 }
 
-async function readFile(file) {
+/**
+ * The largest file the site reads: 1 GiB. WebAssembly in a tab addresses at most 4 GiB, and a
+ * file is held twice (as read, and in the engine) next to the parsed responses; beyond this a
+ * tab would run out of memory part-way instead of saying so. (1,000,000 x 100 responses are
+ * 200 MB of CSV.)
+ */
+export const MAX_FILE_BYTES = 1024 ** 3;
+
+/** Why a file of `size` bytes is refused, or null when it is not too large. */
+export function fileTooLarge(size) {
+  if (size <= MAX_FILE_BYTES) return null;
+  return `it is ${formatSize(size)}, and the site reads files of up to ${formatSize(MAX_FILE_BYTES)} (a browser tab has too little memory for more). Split the examinees into several files, or analyse it with the pacer command-line tool`;
+}
+
+/** Reads a chosen or dropped File, refusing one too large to analyse in a tab. */
+export async function readFile(file) {
+  const tooLarge = fileTooLarge(file.size);
+  if (tooLarge) throw new Error(tooLarge);
   return new Uint8Array(await file.arrayBuffer());
 }
 
@@ -264,7 +281,8 @@ export function acceptDrops(zone, onFiles) {
 export function formatSize(bytes) {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }
 
 // ------------------------------------------------------------ file slots
@@ -371,7 +389,9 @@ export function createFileSlot({
     let loaded;
     try {
       if (csvOnly && /\.xlsx$/i.test(chosen.name)) throw new Error(`${chosen.name} is an Excel file; save it as CSV and choose it again.`);
-      const bytes = new Uint8Array(await chosen.arrayBuffer());
+      const bytes = await readFile(chosen).catch((err) => {
+        throw new Error(`${chosen.name}: ${err?.message ?? err}.`);
+      });
       if (!bytes.length) throw new Error(typeof emptyMessage === 'function' ? emptyMessage(chosen.name) : `${chosen.name}: ${emptyMessage}`);
       loaded = { name: chosen.name, bytes };
     } catch (err) {

@@ -212,6 +212,10 @@ mod cli {
             /// sixth power of the number of items).
             #[arg(long, default_value_t = pacer::irt::DEFAULT_M2_MAX_ITEMS)]
             m2_max_items: usize,
+            /// S-X2 item fit is computed for tests of at most this many items (its time grows
+            /// with the cube of the number of items).
+            #[arg(long, default_value_t = pacer::irt::DEFAULT_ITEM_FIT_MAX_ITEMS)]
+            item_fit_max_items: usize,
             /// Print each EM iteration on stderr.
             #[arg(long)]
             progress: bool,
@@ -611,6 +615,7 @@ mod cli {
                 se,
                 guessing_prior,
                 m2_max_items,
+                item_fit_max_items,
                 progress,
                 format,
             } => read(&file).and_then(|bytes| {
@@ -639,6 +644,7 @@ mod cli {
                     se,
                     guessing_prior: guessing_prior.map(|(a, b)| [a, b]),
                     m2_max_items: Some(m2_max_items),
+                    item_fit_max_items: Some(item_fit_max_items),
                 };
                 let name = file.display().to_string();
                 let mut observer = print_progress(progress);

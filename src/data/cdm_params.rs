@@ -122,7 +122,7 @@ impl RowSink for Sink<'_> {
         };
         let ok = match value {
             Some(v) if self.per_item => v > 0.0 && v < 1.0,
-            Some(v) => v >= 0.0 && v.is_finite(),
+            Some(v) => (0.0..=1.0).contains(&v),
             None => false,
         };
         if !ok {
@@ -145,7 +145,7 @@ impl RowSink for Sink<'_> {
             .hint(if self.per_item {
                 "A success probability must be a number strictly between 0 and 1 (GDINA keeps them within 1e-4 and 0.9999)."
             } else {
-                "A class proportion must be a number of at least 0."
+                "A class proportion must be a number from 0 to 1 (the proportions of all classes sum to 1)."
             })
             .build());
         }
@@ -195,7 +195,7 @@ pub fn read_cdm_item_parameters(bytes: &[u8], file: &str) -> Result<Vec<PatternV
 /// Reads a class-proportion file (`pattern,proportion`).
 ///
 /// # Errors
-/// Missing columns, patterns that are not 0/1 digits, negative or non-numeric proportions, no
+/// Missing columns, patterns that are not 0/1 digits, proportions that are not numbers in [0, 1], no
 /// rows, and the reading errors of any table.
 pub fn read_class_proportions(bytes: &[u8], file: &str) -> Result<Vec<PatternValue>> {
     read(bytes, file, false)
@@ -248,6 +248,10 @@ mod tests {
         let s = read_class_proportions(b"pattern,proportion\n01,-0.1\n", "c.csv")
             .unwrap_err()
             .to_string();
-        assert!(s.contains("at least 0"), "{s}");
+        assert!(s.contains("from 0 to 1"), "{s}");
+        let s = read_class_proportions(b"pattern,proportion\n01,5.5\n", "c.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(s.contains("row 2") && s.contains("from 0 to 1"), "{s}");
     }
 }

@@ -448,12 +448,12 @@ impl Builder {
             }
         }
         for j in 0..k {
-            let col = self
-                .roles
-                .iter()
-                .position(|r| *r == Role::Item(j))
-                .unwrap_or(j);
             if answered[j] == 0 {
+                let col = self
+                    .roles
+                    .iter()
+                    .position(|r| *r == Role::Item(j))
+                    .unwrap_or(j);
                 return Err(InputError::new(
                     ErrorCode::ItemNeverAnswered,
                     &self.file,
@@ -493,6 +493,8 @@ impl RowSink for Builder {
     fn header(&mut self, names: Vec<String>, row: usize) -> Result<()> {
         self.header_row = row;
         self.names = names;
+        // First column of each item name, to report duplicates in O(columns).
+        let mut first_column: std::collections::HashMap<&str, usize> = Default::default();
         for (col, name) in self.names.iter().enumerate() {
             let roles = &self.column_roles;
             let role = match name.as_str() {
@@ -507,7 +509,7 @@ impl RowSink for Builder {
                     Role::Group
                 }
                 _ => {
-                    if let Some(first) = self.names[..col].iter().position(|n| n == name) {
+                    if let Some(&first) = first_column.get(name.as_str()) {
                         return Err(InputError::new(
                             ErrorCode::DuplicateItem,
                             &self.file,
@@ -527,6 +529,7 @@ impl RowSink for Builder {
                     Role::Item(self.items.len() - 1)
                 }
             };
+            first_column.entry(name.as_str()).or_insert(col);
             self.roles.push(role);
         }
         Ok(())

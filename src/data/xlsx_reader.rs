@@ -53,8 +53,57 @@ fn unreadable(file: &str, e: impl std::fmt::Display) -> crate::Error {
         .build()
 }
 
+/// Refuses a shared-strings part that declares more strings than the workbook could hold.
+///
+/// calamine reserves room for the declared `uniqueCount` before reading a single string, so a
+/// crafted workbook declaring billions would abort the process (or the browser's worker) on
+/// the allocation. A real workbook needs well over a byte of compressed data per unique string,
+/// so more than two per byte of the whole file (plus a margin) is refused as unreadable.
+fn check_shared_string_count(bytes: &[u8], file: &str) -> Result<()> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // calamine reports the unreadable container
+    };
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok())
+        .filter(|n| n.ends_with("sharedStrings.xml"))
+        .map(|n| n.into_owned())
+        .collect();
+    for name in names {
+        let Ok(entry) = zip.by_name(&name) else {
+            continue;
+        };
+        let mut head = Vec::with_capacity(4096);
+        if std::io::Read::read_to_end(&mut std::io::Read::take(entry, 4096), &mut head).is_err() {
+            continue;
+        }
+        let text = String::from_utf8_lossy(&head);
+        let Some(at) = text.find("uniqueCount") else {
+            continue;
+        };
+        let digits: String = text[at + "uniqueCount".len()..]
+            .chars()
+            .skip_while(|c| *c == '=' || *c == '"' || *c == '\'' || c.is_whitespace())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let declared: u128 = digits.parse().unwrap_or(0);
+        let limit = 2 * bytes.len() as u128 + 4096;
+        if declared > limit || digits.len() > 30 {
+            return Err(unreadable(
+                file,
+                format!("its shared-strings part declares {digits} strings, more than a workbook of {} bytes can hold", bytes.len()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Excel's widest sheet: columns A to XFD.
+const MAX_COLUMNS: u32 = 16_384;
+
 /// Streams the first worksheet of an XLSX workbook into `sink`.
 pub fn read_xlsx(bytes: &[u8], file: &str, sink: &mut dyn RowSink) -> Result<Vec<Warning>> {
+    check_shared_string_count(bytes, file)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(file, e))?;
     let sheets = workbook.sheet_names();
     let Some(first) = sheets.first().cloned() else {
@@ -132,6 +181,18 @@ pub fn read_xlsx(bytes: &[u8], file: &str, sink: &mut dyn RowSink) -> Result<Vec
     };
     while let Some(cell) = reader.next_cell().map_err(|e| unreadable(file, e))? {
         let (row, col) = cell.get_position();
+        if col >= MAX_COLUMNS {
+            // No spreadsheet program writes these; a crafted file could make the row buffers
+            // gigabytes wide.
+            return Err(InputError::new(
+                ErrorCode::UnreadableXlsx,
+                file,
+                format!("row {} has a cell in column {}, beyond Excel's last column XFD ({MAX_COLUMNS})", row as usize + 1, col as u64 + 1),
+            )
+            .row(row as usize + 1)
+            .hint("Re-save the workbook from a spreadsheet program, or export the sheet as CSV.")
+            .build());
+        }
         if current_row.is_some_and(|r| r != row) {
             flush(current_row.unwrap_or(0), &mut buffer, &mut header)?;
         }

@@ -93,8 +93,9 @@ pub struct LrTest {
     pub df: usize,
     /// The upper-tail p-value.
     pub p: f64,
-    /// The change of Nagelkerke's R² between the two models.
-    pub r2_change: f64,
+    /// The change of Nagelkerke's R² between the two models; `None` when R² is undefined
+    /// (everyone compared has the same answer, so the null model already fits perfectly).
+    pub r2_change: Option<f64>,
 }
 
 /// The three tests of one item from the matching scores `s`, groups `g` (1 focal, 0 reference)
@@ -136,10 +137,14 @@ pub fn logistic_dif(s: &[f64], g: &[f64], y: &[f64]) -> ([LrTest; 3], bool) {
         .map(|&p| logistic_loglik(&design(p), &ones, &trials, p))
         .collect();
     let null = fits[0].0;
-    let r2 = |ll: f64| {
-        let nf = n as f64;
-        (1.0 - (2.0 * (null - ll) / nf).exp()) / (1.0 - (2.0 * null / nf).exp())
-    };
+    // Nagelkerke's R² = (1 − exp(2(ℓ0 − ℓ)/n)) / (1 − exp(2ℓ0/n)); its maximum is 0 when
+    // ℓ0 = 0 (a constant answer), and R² is then undefined.
+    let nf = n as f64;
+    let r2_max = 1.0 - (2.0 * null / nf).exp();
+    let r2 = |ll: f64| (1.0 - (2.0 * (null - ll) / nf).exp()) / r2_max;
+    // A constant answer: the null model's ℓ0 tends to 0 (the fit stops short of it), R² is 0/0.
+    let correct: f64 = ones.iter().sum();
+    let varies = correct > 0.0 && correct < nf && r2_max > 0.0;
     let test = |lo: usize, hi: usize, df: usize| {
         let chi_square = (2.0 * (fits[hi].0 - fits[lo].0)).max(0.0);
         LrTest {
@@ -148,7 +153,7 @@ pub fn logistic_dif(s: &[f64], g: &[f64], y: &[f64]) -> ([LrTest; 3], bool) {
             p: ChiSquared::new(df as f64)
                 .map(|d| d.sf(chi_square))
                 .unwrap_or(f64::NAN),
-            r2_change: r2(fits[hi].0) - r2(fits[lo].0),
+            r2_change: varies.then(|| r2(fits[hi].0) - r2(fits[lo].0)),
         }
     };
     (

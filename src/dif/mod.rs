@@ -221,11 +221,13 @@ pub fn std_class(value: f64, relative_to_sd: Option<f64>) -> &'static str {
 }
 
 /// Jodoin & Gierl's class of a logistic regression test: A when ΔR² < 0.035 or the test is not
-/// significant at α, C when ΔR² ≥ 0.070, B otherwise.
+/// significant at α, C when ΔR² ≥ 0.070, B otherwise (A when ΔR² is undefined: a constant
+/// answer shows no DIF).
 pub fn jodoin_gierl_class(test: &LrTest, alpha: f64) -> &'static str {
-    if test.r2_change < 0.035 || test.p >= alpha {
+    let r2 = test.r2_change.unwrap_or(0.0);
+    if r2 < 0.035 || test.p >= alpha {
         "A"
-    } else if test.r2_change >= 0.070 {
+    } else if r2 >= 0.070 {
         "C"
     } else {
         "B"
@@ -510,12 +512,15 @@ fn item_dif(
         }
     }
     let std = standardized_difference(&levels).map(|value| {
-        let relative_to_sd = (!binary).then(|| {
-            let n = y.len() as f64;
-            let mean = y.iter().sum::<f64>() / n;
-            let sd = (y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-            value / sd
-        });
+        // SMD / SD of the item score; undefined (None) when every score is the same.
+        let relative_to_sd = (!binary)
+            .then(|| {
+                let n = y.len() as f64;
+                let mean = y.iter().sum::<f64>() / n;
+                let sd = (y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+                (sd > 0.0).then(|| value / sd)
+            })
+            .flatten();
         StdResult {
             value,
             relative_to_sd,

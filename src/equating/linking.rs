@@ -212,7 +212,17 @@ pub fn moment_constants(
             sd_base / sd_new
         }
     };
-    Ok((a, mb_base - a * mb_new))
+    let b = mb_base - a * mb_new;
+    if !(a.is_finite() && a > 0.0 && b.is_finite()) {
+        // Common items with (nearly) equal difficulties, or slopes or difficulties so extreme
+        // that the ratios overflow.
+        return Err(Error::option(
+            "method",
+            format!("{} gives no usable constants for these common items (A = {a}, B = {b})", method.name()),
+            "Check the common items' parameters (slopes and difficulties of the usual size, difficulties that differ), or use another method.",
+        ));
+    }
+    Ok((a, b))
 }
 
 /// Residuals `r` and their derivatives with respect to A and B (`ja`, `jb`) of the

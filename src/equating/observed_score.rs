@@ -143,10 +143,11 @@ pub struct ObservedScoreRow {
     /// Percentile rank of the score in the new form's synthetic distribution,
     /// `100·[F(x − 1) + ½ f(x)]`.
     pub percentile_rank: f64,
-    /// Posterior mean of θ given the score in population 1 (base scale).
-    pub theta_eap: f64,
-    /// Its posterior standard deviation.
-    pub theta_sd: f64,
+    /// Posterior mean of θ given the score in population 1 (base scale); `None` when the score
+    /// has probability 0 there (to machine precision).
+    pub theta_eap: Option<f64>,
+    /// Its posterior standard deviation (`None` as `theta_eap`).
+    pub theta_sd: Option<f64>,
 }
 
 /// Mean, standard deviation, skewness and kurtosis of a score distribution.
@@ -156,10 +157,10 @@ pub struct Moments {
     pub mean: f64,
     /// Standard deviation (of the distribution, no N − 1).
     pub sd: f64,
-    /// Skewness `μ₃/σ³`.
-    pub skewness: f64,
-    /// Kurtosis `μ₄/σ⁴` (3 for a normal distribution).
-    pub kurtosis: f64,
+    /// Skewness `μ₃/σ³` (`None` when the scores do not vary, or so little that it overflows).
+    pub skewness: Option<f64>,
+    /// Kurtosis `μ₄/σ⁴` (3 for a normal distribution; `None` as the skewness).
+    pub kurtosis: Option<f64>,
 }
 
 impl Moments {
@@ -169,11 +170,9 @@ impl Moments {
         let central = |k: i32| -> f64 { values.clone().map(|(x, p)| p * (x - mean).powi(k)).sum() };
         let var = central(2);
         let sd = var.sqrt();
-        let (skewness, kurtosis) = if var > 0.0 {
-            (central(3) / (var * sd), central(4) / (var * var))
-        } else {
-            (0.0, 0.0)
-        };
+        let defined = |v: f64| (var > 0.0 && v.is_finite()).then_some(v);
+        let skewness = defined(central(3) / (var * sd));
+        let kurtosis = defined(central(4) / (var * var));
         Moments {
             mean,
             sd,
@@ -264,6 +263,17 @@ pub fn observed_score_equating(
 ) -> Result<ObservedScoreEquating> {
     options.check()?;
     let (theta, w1, w2) = options.grid();
+    for (name, w, p) in [("pop1", &w1, options.pop1), ("pop2", &w2, options.pop2)] {
+        if !w.iter().all(|x| x.is_finite()) {
+            // Every point is many SDs from the population's mean: the two populations lie far
+            // apart and this one is narrow, so the grid steps over it.
+            return Err(Error::option(
+                &format!("{name}Sd"),
+                format!("the θ grid of {} points from {:.3} to {:.3} has no point near {name}'s distribution N({}, {}²)", options.points, theta[0], theta[theta.len() - 1], p.mean, p.sd),
+                "Give populations on a similar scale, a larger SD, or more θ points (populationPoints).",
+            ));
+        }
+    }
     let s = options.synthetic_weight;
     let q = theta.len();
     // Each form's distribution in both populations, `Σ_q w_q f(x | θ_q)`, and its synthetic mix.
@@ -301,13 +311,13 @@ pub fn observed_score_equating(
                 m1 += w * theta[t];
                 m2 += w * theta[t] * theta[t];
             }
-            let eap = m1 / m0;
+            let eap = (m0 > 0.0).then(|| m1 / m0);
             ObservedScoreRow {
                 score: x as u32,
                 equivalent: inverse_percentile(p, &g, &big_g),
                 percentile_rank: 100.0 * p,
                 theta_eap: eap,
-                theta_sd: (m2 / m0 - eap * eap).max(0.0).sqrt(),
+                theta_sd: eap.map(|e| (m2 / m0 - e * e).max(0.0).sqrt()),
             }
         })
         .collect();

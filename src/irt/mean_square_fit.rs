@@ -16,6 +16,7 @@
 use super::dichotomous::ItemParams;
 use super::patterns::Patterns;
 use crate::data::MISSING;
+use crate::math::finite;
 use serde::Serialize;
 
 /// Infit and outfit of one item.
@@ -25,14 +26,15 @@ pub struct MeanSquareFit {
     pub item: String,
     /// Examinees who answered the item.
     pub n: usize,
-    /// Unweighted mean square of the standardised residuals.
-    pub outfit: f64,
-    /// Wilson–Hilferty standardised outfit.
-    pub z_outfit: f64,
-    /// Information-weighted mean square.
-    pub infit: f64,
-    /// Wilson–Hilferty standardised infit.
-    pub z_infit: f64,
+    /// Unweighted mean square of the standardised residuals (`None` when undefined: a
+    /// probability of exactly 0 or 1 makes a residual's variance 0).
+    pub outfit: Option<f64>,
+    /// Wilson–Hilferty standardised outfit (`None` when undefined).
+    pub z_outfit: Option<f64>,
+    /// Information-weighted mean square (`None` when undefined: no variance at all).
+    pub infit: Option<f64>,
+    /// Wilson–Hilferty standardised infit (`None` when undefined).
+    pub z_infit: Option<f64>,
 }
 
 /// Infit and outfit per item, with `theta[p]` the ability estimate of pattern p in the metric of
@@ -74,15 +76,15 @@ pub fn mean_square_fit(
             s.c_minus_w2 += count * (c - w * w);
         }
     }
-    let z = |ms: f64, q2: f64| {
+    let z = |ms: Option<f64>, q2: f64| {
         let q = q2.max(0.0).sqrt().min(std::f64::consts::SQRT_2);
-        (ms.cbrt() - 1.0) * (3.0 / q) + q / 3.0
+        ms.and_then(|ms| finite((ms.cbrt() - 1.0) * (3.0 / q) + q / 3.0))
     };
     sums.iter()
         .zip(names)
         .map(|(s, name)| {
-            let outfit = s.z2 / s.n;
-            let infit = s.y2 / s.w;
+            let outfit = finite(s.z2 / s.n);
+            let infit = finite(s.y2 / s.w);
             MeanSquareFit {
                 item: name.clone(),
                 n: s.n as usize,

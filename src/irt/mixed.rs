@@ -26,6 +26,7 @@ use super::{
 use crate::data::{ResponseMatrix, MISSING};
 use crate::em::{run_em, Control, EmOptions, Progress};
 use crate::error::{Error, ErrorCode, InputError, Result, Warning};
+use crate::math::finite;
 use crate::EngineInfo;
 
 /// One item as the engine sees it: a column of the file, for all examinees or one group.
@@ -600,11 +601,11 @@ pub(super) fn calibrate_general(
             g: binary.then_some(p.g),
             u: binary.then_some(p.u),
             a: a1 / d_const,
-            b: binary.then_some(thresholds[0]),
+            b: binary.then(|| finite(thresholds[0])).flatten(),
             c: binary.then_some(p.g),
             intercepts: d.clone(),
-            thresholds,
-            location,
+            thresholds: thresholds.iter().map(|&t| finite(t)).collect(),
+            location: finite(location),
             on_bound,
             se_a1,
             se_d: if binary {
@@ -626,15 +627,7 @@ pub(super) fn calibrate_general(
             se_location,
         });
     }
-    for it in &estimates {
-        if !it.on_bound.is_empty() {
-            warnings.push(Warning {
-                code: "parameter_on_bound".into(),
-                item: Some(it.item.clone()),
-                message: format!("Item '{}': {} at the bound of its range; its standard error is not meaningful.", it.item, it.on_bound.join(", ")),
-            });
-        }
-    }
+    warnings.extend(super::estimate_warnings(&estimates));
 
     // Latent distributions: under Rasch-type reporting θ = σ·z.
     let slope_se = |extra: Terms| -> Option<f64> { se(&extra) };
@@ -729,7 +722,12 @@ pub(super) fn calibrate_general(
             None => (None, Some("Neither M2* nor C2 has degrees of freedom for this model and number of items (or their matrices are singular).".to_string())),
         }
     };
-    let item_fit = if data.has_missing() || data.n_items() < 3 {
+    let item_fit_note = super::item_fit_note(
+        data.has_missing(),
+        data.n_items(),
+        options.item_fit_max_items,
+    );
+    let item_fit = if item_fit_note.is_some() {
         Vec::new()
     } else {
         summed_score_fit(&em, &items, &codes, &groups, data.items())
@@ -760,6 +758,7 @@ pub(super) fn calibrate_general(
         m2,
         fit_note,
         item_fit,
+        item_fit_note,
         infit_outfit: Vec::new(),
         curves,
         warnings,

@@ -69,6 +69,7 @@ pub use quadrature::Quadrature;
 use crate::data::{ResponseMatrix, MISSING};
 use crate::em::{run_em, Acceleration, Control, EmOptions, EmReport, Progress, StopReason};
 use crate::error::{Error, ErrorCode, InputError, Result, Warning};
+use crate::math::finite;
 use crate::EngineInfo;
 use binary_em::BinaryEm;
 use patterns::Patterns;
@@ -208,6 +209,31 @@ pub struct IrtOptions {
     /// number of margins, k + k(k−1)/2); above it `m2` is null and `fit_note` says why.
     #[serde(default = "default_m2_max_items")]
     pub m2_max_items: usize,
+    /// S-X2 item fit is computed for tests of at most this many items (each item needs the
+    /// summed-score distribution of the others, so the time grows with the cube of the
+    /// items); above it `item_fit` is empty and `item_fit_note` says why.
+    #[serde(default = "default_item_fit_max_items")]
+    pub item_fit_max_items: usize,
+}
+
+/// Default of [`IrtOptions::item_fit_max_items`]: at 200 items S-X2 takes about 0.3 s natively.
+pub const DEFAULT_ITEM_FIT_MAX_ITEMS: usize = 200;
+
+fn default_item_fit_max_items() -> usize {
+    DEFAULT_ITEM_FIT_MAX_ITEMS
+}
+
+/// Why S-X2 is not computed for complete data of `k` items, if it is not.
+fn item_fit_note(has_missing: bool, k: usize, max_items: usize) -> Option<String> {
+    if has_missing {
+        Some("S-X2 needs complete data: with missing responses the summed scores are not comparable.".into())
+    } else if k < 3 {
+        Some("S-X2 needs at least 3 items.".into())
+    } else if k > max_items {
+        Some(format!("S-X2 is computed for tests of up to {max_items} items (option item-fit-max-items); this test has {k}, and the time grows with the cube of the items. Raise the limit to compute it."))
+    } else {
+        None
+    }
 }
 
 /// Default of [`IrtOptions::m2_max_items`].
@@ -259,6 +285,7 @@ impl IrtOptions {
             guessing_prior: None,
             se: false,
             m2_max_items: DEFAULT_M2_MAX_ITEMS,
+            item_fit_max_items: DEFAULT_ITEM_FIT_MAX_ITEMS,
         }
     }
 
@@ -355,17 +382,18 @@ pub struct ItemEstimate {
     pub u: Option<f64>,
     /// Discrimination in the IRT form, a1 / D.
     pub a: f64,
-    /// Difficulty, −d / a1 (0/1 items).
+    /// Difficulty, −d / a1 (0/1 items; null when the slope is 0).
     pub b: Option<f64>,
     /// Lower asymptote (= g; 0/1 items).
     pub c: Option<f64>,
     /// Intercepts d_1..d_{K−1} (`[d]` for 0/1 items).
     pub intercepts: Vec<f64>,
-    /// IRT-form thresholds b_1..b_{K−1} (`[b]` for 0/1 items).
-    pub thresholds: Vec<f64>,
+    /// IRT-form thresholds b_1..b_{K−1} (`[b]` for 0/1 items); null where undefined (a slope
+    /// of 0).
+    pub thresholds: Vec<Option<f64>>,
     /// Item location: b for 0/1 items, the mean of the thresholds for graded and partial credit
-    /// items, δ for rating scale items.
-    pub location: f64,
+    /// items, δ for rating scale items (null when the slope is 0).
+    pub location: Option<f64>,
     /// Parameters at a bound of their range (e.g. `["g"]` for a guessing parameter at 0).
     pub on_bound: Vec<&'static str>,
     /// Standard errors (null when not requested, fixed, or on a bound).
@@ -474,9 +502,10 @@ pub struct IrtCalibration {
     pub m2: Option<fit::M2>,
     /// Why `m2` is null, when it is.
     pub fit_note: Option<String>,
-    /// S-X2 item fit per item (Orlando & Thissen); empty when `fit_note` says it is not
-    /// computed.
+    /// S-X2 item fit per item (Orlando & Thissen); empty when `item_fit_note` says why.
     pub item_fit: Vec<item_fit::SX2>,
+    /// Why `item_fit` is empty, when it is.
+    pub item_fit_note: Option<String>,
     /// Infit and outfit per item at the EAP abilities: the Rasch model only, empty otherwise.
     pub infit_outfit: Vec<mean_square_fit::MeanSquareFit>,
     /// Curves for plotting.
@@ -502,8 +531,9 @@ pub struct Curves {
     pub item_information: Vec<Vec<f64>>,
     /// Sum of the item informations.
     pub test_information: Vec<f64>,
-    /// 1 / √(test information).
-    pub test_se: Vec<f64>,
+    /// 1 / √(test information); `None` where the information is 0 (far from every item it
+    /// underflows).
+    pub test_se: Vec<Option<f64>>,
 }
 
 impl Curves {
@@ -526,9 +556,21 @@ impl Curves {
         Curves::of_items(&poly)
     }
 
-    /// Curves of items of any model.
+    /// Curves of items of any model. The per-item curves (`icc`, `category_curves`,
+    /// `item_information`) are left empty above [`ITEM_CURVES_MAX_ITEMS`] items, where they
+    /// would make the result hundreds of megabytes; the test curves are always there.
     pub fn of_items(items: &[PolyItem]) -> Curves {
         let theta: Vec<f64> = (0..81).map(|i| -4.0 + 0.1 * i as f64).collect();
+        let per_item = items.len() <= ITEM_CURVES_MAX_ITEMS;
+        let test_information: Vec<f64> = theta
+            .iter()
+            .map(|&t| items.iter().map(|p| p.information(t)).sum())
+            .collect();
+        let test_se = test_information
+            .iter()
+            .map(|&i| (i > 0.0).then(|| 1.0 / i.sqrt()))
+            .collect();
+        let items = if per_item { items } else { &[] };
         let category_curves: Vec<Vec<Vec<f64>>> = items
             .iter()
             .map(|it| {
@@ -552,19 +594,6 @@ impl Curves {
         let item_information: Vec<Vec<f64>> = items
             .iter()
             .map(|p| theta.iter().map(|&t| p.information(t)).collect())
-            .collect();
-        let test_information: Vec<f64> = (0..theta.len())
-            .map(|i| item_information.iter().map(|c| c[i]).sum())
-            .collect();
-        let test_se = test_information
-            .iter()
-            .map(|&i| {
-                if i > 0.0 {
-                    1.0 / i.sqrt()
-                } else {
-                    f64::INFINITY
-                }
-            })
             .collect();
         Curves {
             theta,
@@ -672,6 +701,41 @@ pub fn calibrate(
     options: &IrtOptions,
     observer: &mut dyn FnMut(&Progress) -> Control,
 ) -> Result<IrtCalibration> {
+    let result = calibrate_any(data, options, observer)?;
+    check_finite_estimates(&result, data.file())?;
+    Ok(result)
+}
+
+/// Refuses a calibration whose estimates went to infinity: data that a model separates
+/// perfectly (e.g. two examinees, one answering everything right and one everything wrong)
+/// have no finite maximum, and the EM (with its extrapolation) walks off to infinity.
+fn check_finite_estimates(r: &IrtCalibration, file: &str) -> Result<()> {
+    let mut numbers = r
+        .items
+        .iter()
+        .flat_map(|it| it.intercepts.iter().chain([&it.a1]))
+        .chain([&r.latent.mean, &r.latent.variance, &r.loglik])
+        .chain(r.groups.iter().flat_map(|g| [&g.mean, &g.variance]));
+    if numbers.all(|x| x.is_finite()) {
+        return Ok(());
+    }
+    Err(InputError::new(
+        ErrorCode::TooFewData,
+        file,
+        format!(
+            "the estimates went to infinity within {} iterations: these responses have no finite maximum-likelihood estimate under this model (typically very few examinees, or examinees who answer every item alike)",
+            r.iterations
+        ),
+    )
+    .hint("Add examinees, use a model with fewer parameters (1PL or Rasch), or leave out the items that split the examinees perfectly.")
+    .build())
+}
+
+fn calibrate_any(
+    data: &ResponseMatrix,
+    options: &IrtOptions,
+    observer: &mut dyn FnMut(&Progress) -> Control,
+) -> Result<IrtCalibration> {
     let quadrature = options.check()?;
     let model = match options.model.item_model().and_then(ItemModel::dichotomous) {
         Some(m) if options.item_models.is_empty() && !options.multigroup => m,
@@ -762,11 +826,11 @@ pub fn calibrate(
                 g: Some(p.g),
                 u: Some(p.u),
                 a: a1 / d_const,
-                b: Some(-d / a1),
+                b: finite(-d / a1),
                 c: Some(p.g),
                 intercepts: vec![d],
-                thresholds: vec![-d / a1],
-                location: -d / a1,
+                thresholds: vec![finite(-d / a1)],
+                location: finite(-d / a1),
                 se_intercepts: if options.se { vec![se.d] } else { Vec::new() },
                 se_thresholds: if options.se { vec![se.b] } else { Vec::new() },
                 se_location: se.b,
@@ -790,15 +854,7 @@ pub fn calibrate(
             .and_then(|c| c.get(0, 0))
             .map(|v| 2.0 * common.abs() * v.sqrt());
     }
-    for it in &items {
-        if !it.on_bound.is_empty() {
-            warnings.push(Warning {
-                code: "parameter_on_bound".into(),
-                item: Some(it.item.clone()),
-                message: format!("Item '{}': {} at the bound of its range; its standard error is not meaningful.", it.item, it.on_bound.join(", ")),
-            });
-        }
-    }
+    warnings.extend(estimate_warnings(&items));
     let (m2, fit_note) = if data.has_missing() {
         (None, Some("M2 needs complete data: with missing responses the observed bivariate margins are not comparable across item pairs, so it is not computed.".to_string()))
     } else if k > options.m2_max_items {
@@ -809,7 +865,8 @@ pub fn calibrate(
             None => (None, Some("M2 has no degrees of freedom for this model and number of items (or its matrices are singular).".to_string())),
         }
     };
-    let item_fit = if data.has_missing() || k < 3 {
+    let item_fit_note = item_fit_note(data.has_missing(), k, options.item_fit_max_items);
+    let item_fit = if item_fit_note.is_some() {
         Vec::new()
     } else {
         // Parameters each item depends on, a shared slope or variance counted fully (as mirt).
@@ -889,6 +946,7 @@ pub fn calibrate(
         m2,
         fit_note,
         item_fit,
+        item_fit_note,
         infit_outfit,
         curves,
         warnings,
@@ -966,7 +1024,7 @@ impl Covariance {
                 v += a * b * self.get(i, k)?;
             }
         }
-        (v >= 0.0).then(|| v.sqrt())
+        (v >= 0.0).then(|| v.sqrt()).and_then(finite)
     }
 }
 
@@ -1011,7 +1069,11 @@ fn item_standard_errors(
     j: usize,
     p: &ItemParams,
 ) -> ItemSe {
-    let sd = |i: usize| cov.get(i, i).filter(|v| *v >= 0.0).map(f64::sqrt);
+    let sd = |i: usize| {
+        cov.get(i, i)
+            .filter(|v| *v >= 0.0)
+            .and_then(|v| finite(v.sqrt()))
+    };
     let (ia, id) = if model.common_slope() {
         (0, j + 1)
     } else {
@@ -1027,7 +1089,8 @@ fn item_standard_errors(
             (Some(vaa), Some(vdd), Some(vad)) => {
                 let (ga, gd) = (p.d / (a1 * a1), -1.0 / a1);
                 let v = ga * ga * vaa + gd * gd * vdd + 2.0 * ga * gd * vad;
-                (v >= 0.0).then(|| v.sqrt())
+                // Undefined (None) with a slope of 0, where b itself is.
+                (v >= 0.0).then(|| v.sqrt()).and_then(finite)
             }
             _ => None,
         }
@@ -1049,4 +1112,72 @@ fn item_standard_errors(
         }
     }
     se
+}
+
+/// Tests of more items than this get no per-item curves in the result (see [`Curves::of_items`]).
+pub const ITEM_CURVES_MAX_ITEMS: usize = 2_000;
+
+/// Standardised factor loading above which a slope counts as a Heywood-like case: 0.99, i.e.
+/// a normal-ogive slope a1/1.702 above λ/√(1 − λ²) ≈ 7.0.
+pub const HEYWOOD_LOADING: f64 = 0.99;
+
+/// Warnings about estimates at or beyond the edge of what the data can identify:
+///
+/// - `parameter_on_bound`: a guessing or upper asymptote held at its bound;
+/// - `zero_slope`: a slope of 0, so the item does not discriminate and its IRT-form difficulty
+///   and thresholds are undefined (reported as null);
+/// - `negative_slope`: higher ability makes higher scores less likely (often a miskeyed item);
+/// - `heywood_slope`: a slope so steep that its standardised loading
+///   `λ = (a1/1.702) / √(1 + (a1/1.702)²)` exceeds [`HEYWOOD_LOADING`], the IRT counterpart of
+///   a Heywood case in factor analysis (a communality near 1): the item splits the examinees
+///   almost deterministically, the estimate drifts with the iteration limit and its SE is not
+///   meaningful;
+/// - `item_curves_omitted`: more than [`ITEM_CURVES_MAX_ITEMS`] items, so no per-item curves.
+pub fn estimate_warnings(items: &[ItemEstimate]) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let k = items
+        .iter()
+        .map(|it| it.item.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    if k > ITEM_CURVES_MAX_ITEMS {
+        warnings.push(Warning {
+            code: "item_curves_omitted".into(),
+            item: None,
+            message: format!("The test has {k} items: the result holds the test information and its SE, but no curves per item (they are kept for tests of up to {ITEM_CURVES_MAX_ITEMS} items)."),
+        });
+    }
+    for it in items {
+        let name = match &it.group {
+            Some(g) => format!("Item '{}' (group '{g}')", it.item),
+            None => format!("Item '{}'", it.item),
+        };
+        let mut push = |code: &str, message: String| {
+            warnings.push(Warning {
+                code: code.into(),
+                item: Some(it.item.clone()),
+                message,
+            })
+        };
+        if !it.on_bound.is_empty() {
+            push(
+                "parameter_on_bound",
+                format!(
+                    "{name}: {} at the bound of its range; its standard error is not meaningful.",
+                    it.on_bound.join(", ")
+                ),
+            );
+        }
+        let normal_slope = it.a1 / 1.702;
+        let loading = normal_slope.abs() / (1.0 + normal_slope * normal_slope).sqrt();
+        if it.a1 == 0.0 {
+            push("zero_slope", format!("{name}: the slope is 0, so the item does not discriminate and its difficulty (thresholds, location) is undefined; check the item, or leave it out."));
+        } else if it.a1 < 0.0 {
+            push("negative_slope", format!("{name}: the slope is negative (a1 = {:.3}): examinees with higher ability score lower on it. Check its key, or reverse-score it.", it.a1));
+        }
+        if loading > HEYWOOD_LOADING || !it.a1.is_finite() {
+            push("heywood_slope", format!("{name}: the slope a1 = {:.3} is extreme (standardised loading {loading:.4}, a Heywood-like case): the item separates examinees almost perfectly, the estimate depends on the iteration limit and its standard error is not meaningful. Common with few examinees or an item that duplicates another.", it.a1));
+        }
+    }
+    warnings
 }

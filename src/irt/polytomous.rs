@@ -313,7 +313,8 @@ impl PolyItem {
             .enumerate()
             .map(|(c, v)| (c as f64 - mean).powi(2) * v)
             .sum();
-        self.a1 * self.a1 * var
+        // A variance that rounds below 0 far from the item is 0.
+        (self.a1 * self.a1 * var).max(0.0)
     }
 }
 

@@ -125,14 +125,15 @@ impl ScoringOptions {
     /// A prior SD not above 0, too few nodes, cut scores out of order, level names not one more
     /// than the cuts, a scale slope of 0.
     pub fn check(&self) -> Result<()> {
-        if !(self.prior_sd > 0.0 && self.prior_sd.is_finite() && self.prior_mean.is_finite()) {
+        // Above SD 1,000 the prior is flat over any θ scale (and its variance may overflow).
+        if !(self.prior_sd > 0.0 && self.prior_sd <= 1e3 && self.prior_mean.is_finite()) {
             return Err(Error::option(
                 "prior-sd",
                 format!(
                     "the prior N({}, {}²) is not usable",
                     self.prior_mean, self.prior_sd
                 ),
-                "Give a finite mean and an SD above 0 (default N(0, 1)).",
+                "Give a finite mean and an SD above 0 and at most 1000 (default N(0, 1)).",
             ));
         }
         if !(self.d_constant > 0.0 && self.d_constant.is_finite()) {
@@ -209,10 +210,10 @@ pub struct PersonScore {
 pub struct SumScoreRow {
     /// Summed score (lowest categories counted 0).
     pub sum_score: u32,
-    /// EAP of θ given the summed score.
-    pub theta: f64,
-    /// Posterior SD.
-    pub se: f64,
+    /// EAP of θ given the summed score (`None` when the score's probability underflows to 0).
+    pub theta: Option<f64>,
+    /// Posterior SD (`None` as `theta`).
+    pub se: Option<f64>,
     /// Its scale score (with a scale).
     pub scale_score: Option<f64>,
     /// Examinees answering every item with this summed score.
@@ -230,8 +231,9 @@ pub struct Characteristics {
     pub tcc: Vec<f64>,
     /// Test information.
     pub tif: Vec<f64>,
-    /// Conditional standard error of measurement, 1/√TIF.
-    pub csem: Vec<f64>,
+    /// Conditional standard error of measurement, 1/√TIF; `None` where the information is 0
+    /// (far from every item it underflows).
+    pub csem: Vec<Option<f64>>,
     /// Highest summed score.
     pub max_score: u32,
 }
@@ -743,6 +745,16 @@ pub fn score(
     let nodes = quad.nodes.clone();
     let q = nodes.len();
     let prior = quad.normal_weights(options.prior_mean, options.prior_sd);
+    if !prior.iter().all(|w| w.is_finite()) {
+        return Err(Error::option(
+            "prior-mean",
+            format!(
+                "the prior N({}, {}²) puts no weight on the {} quadrature nodes from −6 to 6",
+                options.prior_mean, options.prior_sd, options.quadrature_nodes
+            ),
+            "Give a prior mean within [−6, 6] (θ's scale), a larger prior SD, or more quadrature nodes.",
+        ));
+    }
     let log_prior: Vec<f64> = prior.iter().map(|w| w.ln()).collect();
     let patterns = distinct_rows(codes, items);
     let np = patterns.counts.len();
@@ -752,7 +764,9 @@ pub fn score(
     let probs = category_tables(&items.iter().collect::<Vec<_>>(), &nodes);
     let full = lord_wingersky_nodes(probs.iter().map(|p| p.as_slice()), q);
     let max_score = full.len() / q - 1;
-    let posterior_of = |f: &[f64]| -> (f64, f64, f64) {
+    // Posterior mean and SD of θ given a summed score, and the score's marginal probability;
+    // the mean and SD are None when that probability underflows to 0.
+    let posterior_of = |f: &[f64]| -> (Option<f64>, Option<f64>, f64) {
         let mut m = 0.0;
         let mut t2 = 0.0;
         let mut total = 0.0;
@@ -762,11 +776,18 @@ pub fn score(
             m += w * nodes[t];
             t2 += w * nodes[t] * nodes[t];
         }
+        if total <= 0.0 {
+            return (None, None, total);
+        }
         let mean = m / total;
-        (mean, (t2 / total - mean * mean).max(0.0).sqrt(), total)
+        (
+            crate::math::finite(mean),
+            crate::math::finite((t2 / total - mean * mean).max(0.0).sqrt()),
+            total,
+        )
     };
     // Per summed score over all items: posterior mean, SD and marginal probability.
-    let by_sum: Vec<(f64, f64, f64)> = (0..=max_score)
+    let by_sum: Vec<(Option<f64>, Option<f64>, f64)> = (0..=max_score)
         .map(|s| posterior_of(&full[s * q..(s + 1) * q]))
         .collect();
 
@@ -800,7 +821,7 @@ pub fn score(
                     let x = &patterns.codes[p * k..(p + 1) * k];
                     if answered[p] == k {
                         let (m, sd, _) = by_sum[s_sum[p] as usize];
-                        return Some((m, sd));
+                        return m.zip(sd);
                     }
                     // Missing responses: the recursion over the answered items only.
                     let f = lord_wingersky_nodes(
@@ -811,7 +832,7 @@ pub fn score(
                     );
                     let s = s_sum[p] as usize;
                     let (m, sd, _) = posterior_of(&f[s * q..(s + 1) * q]);
-                    Some((m, sd))
+                    m.zip(sd)
                 })
                 .collect()
         }
@@ -930,7 +951,7 @@ pub fn score(
                 sum_score: s as u32,
                 theta: m,
                 se: sd,
-                scale_score: options.scale.as_ref().map(|t| t.apply(m)),
+                scale_score: options.scale.as_ref().zip(m).map(|(t, m)| t.apply(m)),
                 n: observed[s],
                 expected: complete as f64 * ps,
             }
@@ -948,11 +969,26 @@ pub fn score(
         .iter()
         .map(|&t| items.iter().map(|it| it.information(t)).sum())
         .collect();
-    let csem = tif.iter().map(|i: &f64| 1.0 / i.sqrt()).collect();
+    let csem = tif
+        .iter()
+        .map(|&i: &f64| (i > 0.0).then(|| 1.0 / i.sqrt()))
+        .collect();
+    // E[1/I(θ)] under the prior; nodes whose prior weight underflows to 0 add nothing (and
+    // would add 0/0 where the information underflows too).
     let error_variance: f64 = nodes
         .iter()
         .zip(&prior)
-        .map(|(&t, w)| w / items.iter().map(|it| it.information(t)).sum::<f64>())
+        .filter(|(_, &w)| w > 0.0)
+        .map(|(&t, w)| {
+            // Information that underflows to 0 (or rounds below it) makes the error variance
+            // infinite there: the reliability is then 0, not 0/0.
+            let info = items.iter().map(|it| it.information(t)).sum::<f64>();
+            if info > 0.0 {
+                w / info
+            } else {
+                f64::INFINITY
+            }
+        })
         .sum();
     let var = options.prior_sd * options.prior_sd;
     let thetas: Vec<f64> = persons.iter().filter_map(|p| p.theta).collect();

@@ -102,3 +102,62 @@ pub fn draw_category(p: &[f64], u: f64) -> usize {
     }
     c
 }
+
+/// Pseudo-random data sets for the native-vs-WebAssembly comparison: the same bytes on every
+/// platform (xorshift64, Box-Muller). Seed `seed`, `n` examinees, `k` 0/1 items from a 2PL with
+/// slopes 0.6..1.8 and difficulties −1.2..1.2, about 3% of the cells missing.
+pub fn random_response_csv(seed: u64, n: usize, k: usize) -> Vec<u8> {
+    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut u = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut out = (1..=k)
+        .map(|j| format!("I{j}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
+    for _ in 0..n {
+        let theta = (-2.0 * u().max(1e-300).ln()).sqrt() * (2.0 * std::f64::consts::PI * u()).cos();
+        let row: Vec<String> = (0..k)
+            .map(|j| {
+                let a = 0.6 + 1.2 * j as f64 / k as f64;
+                let b = -1.2 + 2.4 * ((j * 5) % k) as f64 / k as f64;
+                let x = u() < 1.0 / (1.0 + (-1.702 * a * (theta - b)).exp());
+                if u() < 0.03 {
+                    String::new()
+                } else {
+                    u8::from(x).to_string()
+                }
+            })
+            .collect();
+        out.push_str(&row.join(","));
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+/// The seeds, sizes and options of the random golden file (tests/fixtures/golden/random.json).
+pub const RANDOM_CASES: [(u64, usize, usize); 3] = [(1, 300, 6), (2, 800, 8), (3, 150, 5)];
+/// The calibration options of the random golden file.
+pub const RANDOM_IRT_OPTIONS: &str = r#"{"model":"2pl","se":true}"#;
+/// The CDM options of the random golden file (Q-matrix: [`random_qmatrix`]).
+pub const RANDOM_CDM_OPTIONS: &str = r#"{"model":"gdina"}"#;
+
+/// A Q-matrix of two attributes for `k` items: item j needs A1 when j is even, A2 when j is not
+/// a multiple of 3 (and A1 when that leaves it with none).
+pub fn random_qmatrix(k: usize) -> String {
+    let mut q = String::from("item,A1,A2\n");
+    for j in 0..k {
+        let (a1, a2) = (j % 2 == 0, j % 3 != 0);
+        q.push_str(&format!(
+            "I{},{},{}\n",
+            j + 1,
+            u8::from(a1 || !a2),
+            u8::from(a2)
+        ));
+    }
+    q
+}

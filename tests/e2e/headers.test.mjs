@@ -4,7 +4,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT, SITE_ROOT, startSite } from './helpers.mjs';
 
@@ -44,10 +44,37 @@ test('the config has the security headers the site relies on', () => {
   assert.equal(h['Cross-Origin-Opener-Policy'], 'same-origin');
   assert.equal(h['Cross-Origin-Resource-Policy'], 'same-origin');
   assert.match(h['Strict-Transport-Security'], /^max-age=63072000; includeSubDomains$/);
-  for (const feature of ['camera', 'microphone', 'geolocation', 'usb', 'payment']) {
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.match(csp, /object-src 'none'/);
+  assert.match(csp, /base-uri 'none'/);
+  for (const feature of ['camera', 'microphone', 'geolocation', 'usb', 'payment', 'accelerometer', 'gyroscope', 'magnetometer']) {
     assert.match(h['Permissions-Policy'], new RegExp(`(^|, )${feature}=\\(\\)`));
   }
   assert.equal(config.mimeTypes['.wasm'], 'application/wasm');
+});
+
+test('no inline script, event handler or javascript: URL in any page the site serves', () => {
+  const pages = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.html?$/i.test(entry.name)) pages.push(full);
+    }
+  };
+  walk(SITE_ROOT);
+  assert.ok(pages.length >= 1, 'the built site has pages');
+  for (const file of pages) {
+    const html = readFileSync(file, 'utf8');
+    const rel = path.relative(SITE_ROOT, file);
+    for (const tag of html.match(/<script\b[^>]*>/gi) ?? []) {
+      assert.match(tag, /\ssrc=/i, `${rel}: a script without src (inline): ${tag}`);
+    }
+    assert.doesNotMatch(html, /<script\b[^>]*>[^<\s]/i, `${rel}: a script with inline content`);
+    assert.doesNotMatch(html, /\son[a-z]+\s*=/i, `${rel}: an inline event handler`);
+    assert.doesNotMatch(html, /javascript:/i, `${rel}: a javascript: URL`);
+    assert.doesNotMatch(html, /\sstyle\s*=/i, `${rel}: an inline style attribute (style-src has no 'unsafe-inline')`);
+  }
 });
 
 test('GET / serves index.html with the global headers', async () => {

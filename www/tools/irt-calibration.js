@@ -954,6 +954,7 @@ function summarySection(result) {
           : ['Standard errors were requested, but the engine reports none for these estimates (method: ', result.se_method, ').'],
     ),
     result.fit_note ? h('p', { class: 'help', id: 'irt-fit-note' }, `Model fit: ${result.fit_note}`) : null,
+    result.item_fit_note ? h('p', { class: 'help', id: 'irt-item-fit-note' }, `Item fit: ${result.item_fit_note}`) : null,
     latent.variance_estimated
       ? null
       : h(

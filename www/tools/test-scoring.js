@@ -18,7 +18,7 @@ import { DASH, fmt, fmtInt, fmtShort, h, isNumber } from '../format.js';
 import { createTable, intColumn, numberColumn, staticTable } from '../table.js';
 import { chartFigure, chartsAvailable, renderHistogram, renderItemCurves } from '../charts.js';
 import { baseName, downloadCsv, downloadJson, toCsv } from '../download.js';
-import { acceptDrops, createDataInput, formatSize, responseFileHelp } from '../data-input.js';
+import { acceptDrops, createDataInput, formatSize, readFile, responseFileHelp } from '../data-input.js';
 import {
   choice,
   clearFieldErrors,
@@ -433,7 +433,9 @@ export function mount(container) {
     let loaded;
     try {
       if (/\.xlsx$/i.test(file.name)) throw new Error(`${file.name} is an Excel file; save it as CSV and choose it again.`);
-      const bytes = new Uint8Array(await file.arrayBuffer());
+      const bytes = await readFile(file).catch((err) => {
+        throw new Error(`${file.name}: ${err?.message ?? err}.`);
+      });
       if (!bytes.length) throw new Error(`${file.name} is empty: it needs a header row (item, model, a, b, \u2026) and one row per item.`);
       loaded = { name: file.name, bytes };
     } catch (error) {
