@@ -639,3 +639,38 @@ fn marginal_reliability_is_finite_for_extreme_items() {
         assert_all_finite(&r, method);
     }
 }
+
+/// Parameters of absurd size in a parameter file (a slope of 1e300 overflowed the information
+/// to NaN) are refused, naming the row and column.
+#[test]
+fn parameters_of_absurd_size_are_refused() {
+    for (params, column) in [
+        ("item,model,a,b,c\nI1,3pl,1e300,99.6,0.002\n", "a"),
+        ("item,model,a,b\nI1,2pl,1.2,-5000\n", "b"),
+        ("item,model,a,d\nI1,2pl,1.2,1e7\n", "d"),
+    ] {
+        let e = pacer::data::read_item_parameters(params.as_bytes(), "p.csv", 1.702).unwrap_err();
+        assert_eq!(e.details().row, Some(2), "{e}");
+        assert!(
+            e.details()
+                .column
+                .as_deref()
+                .unwrap_or("")
+                .starts_with(column),
+            "{e}"
+        );
+        assert!(e.to_string().contains("beyond"), "{e}");
+    }
+}
+
+/// A 1PL whose common slope runs off towards infinity (1e160: finite, but its information
+/// overflows) is reported as diverged, like one that reaches infinity.
+#[test]
+fn slopes_on_their_way_to_infinity_are_an_error() {
+    let e = irt(
+        b"I1,I2\n,\n,\n,\n,\n,\n,\n0,0\n1,1\n",
+        r#"{"model":"1pl","D":26.61,"quadrature":21,"gaussHermite":true}"#,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("went to infinity"), "{e}");
+}

@@ -214,6 +214,22 @@ impl RowSink for Sink<'_> {
                 ))
             }
         };
+        if a > MAX_MAGNITUDE {
+            return Err(self.err(
+                row,
+                "a",
+                format!("item '{item}': the slope a = {a} is beyond {MAX_MAGNITUDE}"),
+                "Check the value: slopes are usually between 0.2 and 4 (and D is applied by pacer).",
+            ));
+        }
+        if let Some((name, v)) = values.iter().find(|(_, v)| v.abs() > MAX_MAGNITUDE) {
+            return Err(self.err(
+                row,
+                name,
+                format!("item '{item}': {name} = {v} is beyond ±{MAX_MAGNITUDE}"),
+                "Check the value: difficulties and intercepts are usually between -10 and 10.",
+            ));
+        }
         let v: Vec<f64> = values.iter().map(|(_, v)| *v).collect();
         if model.is_dichotomous() && v.len() != 1 {
             return Err(self.err(
@@ -306,6 +322,10 @@ impl RowSink for Sink<'_> {
         Ok(())
     }
 }
+
+/// The largest slope, difficulty or intercept accepted. Far beyond any real item; larger values
+/// (a slope of 1e300 in a crafted file) overflow the information functions.
+pub const MAX_MAGNITUDE: f64 = 1000.0;
 
 /// Reads an item-parameter file (CSV or XLSX), applying the scaling constant `d_constant` to
 /// the IRT-metric slopes.

@@ -714,12 +714,21 @@ fn check_finite_estimates(r: &IrtCalibration, file: &str) -> Result<()> {
         .items
         .iter()
         .flat_map(|it| it.intercepts.iter().chain([&it.a1]))
-        .chain([&r.latent.mean, &r.latent.variance, &r.loglik])
+        .chain([&r.latent.mean, &r.latent.variance])
         .chain(r.groups.iter().flat_map(|g| [&g.mean, &g.variance]));
-    if numbers.all(|x| x.is_finite()) {
+    if !r.loglik.is_finite() {
+        return Err(diverged(r, file));
+    }
+    // Beyond these magnitudes the parameters are on their way to infinity (a logit of 1e6 is
+    // certainty to any precision), and their information functions overflow.
+    if numbers.all(|x| x.is_finite() && x.abs() < 1e6) && r.latent.variance < 1e12 {
         return Ok(());
     }
-    Err(InputError::new(
+    Err(diverged(r, file))
+}
+
+fn diverged(r: &IrtCalibration, file: &str) -> Error {
+    InputError::new(
         ErrorCode::TooFewData,
         file,
         format!(
@@ -728,7 +737,7 @@ fn check_finite_estimates(r: &IrtCalibration, file: &str) -> Result<()> {
         ),
     )
     .hint("Add examinees, use a model with fewer parameters (1PL or Rasch), or leave out the items that split the examinees perfectly.")
-    .build())
+    .build()
 }
 
 fn calibrate_any(
