@@ -41,27 +41,19 @@ fn csv(rows: &[Vec<Option<u8>>], order: &[usize]) -> Vec<u8> {
 /// 0/1 responses of `n` examinees to `k` items from a 2PL with slopes 0.5..2 and difficulties
 /// −1.5..1.5, drawn from `seed` (xorshift; the same on every platform).
 fn two_pl_data(n: usize, k: usize, seed: u64, missing: f64) -> Vec<Vec<Option<u8>>> {
-    let mut s = seed | 1;
-    let mut u = move || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        (s >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = common::XorShift::new(seed | 1);
     let a: Vec<f64> = (0..k).map(|j| 0.5 + 1.5 * j as f64 / k as f64).collect();
     let b: Vec<f64> = (0..k)
         .map(|j| -1.5 + 3.0 * ((j * 7) % k) as f64 / k as f64)
         .collect();
     (0..n)
         .map(|_| {
-            // Box-Muller for θ.
-            let theta =
-                (-2.0 * u().max(1e-300).ln()).sqrt() * (2.0 * std::f64::consts::PI * u()).cos();
+            let theta = rng.normal();
             (0..k)
                 .map(|j| {
                     let p = 1.0 / (1.0 + (-1.702 * a[j] * (theta - b[j])).exp());
-                    let x = u() < p;
-                    (u() >= missing).then_some(u8::from(x))
+                    let x = rng.uniform() < p;
+                    (rng.uniform() >= missing).then_some(u8::from(x))
                 })
                 .collect()
         })
@@ -230,17 +222,11 @@ proptest! {
         b in proptest::collection::vec(-1.5f64..1.5, 5..10),
     ) {
         let k = b.len();
-        let mut s = seed | 1;
-        let mut u = move || {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = common::XorShift::new(seed | 1);
         let rows: Vec<Vec<Option<u8>>> = (0..3000)
             .map(|_| {
-                let theta = (-2.0 * u().max(1e-300).ln()).sqrt() * (2.0 * std::f64::consts::PI * u()).cos();
-                b.iter().map(|&bj| Some(u8::from(u() < 1.0 / (1.0 + (-1.702 * (theta - bj)).exp())))).collect()
+                let theta = rng.normal();
+                b.iter().map(|&bj| Some(u8::from(rng.uniform() < 1.0 / (1.0 + (-1.702 * (theta - bj)).exp())))).collect()
             })
             .collect();
         let fit = irt(&csv(&rows, &(0..k).collect::<Vec<_>>()), r#"{"model":"1pl"}"#);

@@ -264,21 +264,14 @@ fn workbook_with(shared: &str, first_row: &str, dimension: &str) -> Vec<u8> {
 
 /// 2PL responses of `n` examinees to `k` items (xorshift from `seed`).
 fn two_pl(n: usize, k: usize, seed: u64) -> Vec<Vec<u8>> {
-    let mut s = seed | 1;
-    let mut u = move || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        (s >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = common::XorShift::new(seed | 1);
     (0..n)
         .map(|_| {
-            let theta =
-                (-2.0 * u().max(1e-300).ln()).sqrt() * (2.0 * std::f64::consts::PI * u()).cos();
+            let theta = rng.normal();
             (0..k)
                 .map(|j| {
                     let b = -1.0 + 2.0 * j as f64 / k as f64;
-                    u8::from(u() < 1.0 / (1.0 + (-1.702 * (theta - b)).exp()))
+                    u8::from(rng.uniform() < 1.0 / (1.0 + (-1.702 * (theta - b)).exp()))
                 })
                 .collect()
         })

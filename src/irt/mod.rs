@@ -562,15 +562,22 @@ impl Curves {
     pub fn of_items(items: &[PolyItem]) -> Curves {
         let theta: Vec<f64> = (0..81).map(|i| -4.0 + 0.1 * i as f64).collect();
         let per_item = items.len() <= ITEM_CURVES_MAX_ITEMS;
-        let test_information: Vec<f64> = theta
+        let information: Vec<Vec<f64>> = items
             .iter()
-            .map(|&t| items.iter().map(|p| p.information(t)).sum())
+            .map(|p| theta.iter().map(|&t| p.information(t)).collect())
+            .collect();
+        let test_information: Vec<f64> = (0..theta.len())
+            .map(|i| information.iter().map(|c| c[i]).sum())
             .collect();
         let test_se = test_information
             .iter()
             .map(|&i| (i > 0.0).then(|| 1.0 / i.sqrt()))
             .collect();
-        let items = if per_item { items } else { &[] };
+        let (items, item_information) = if per_item {
+            (items, information)
+        } else {
+            (&[][..], Vec::new())
+        };
         let category_curves: Vec<Vec<Vec<f64>>> = items
             .iter()
             .map(|it| {
@@ -590,10 +597,6 @@ impl Curves {
                     .map(|i| rows.iter().enumerate().map(|(k, r)| k as f64 * r[i]).sum())
                     .collect()
             })
-            .collect();
-        let item_information: Vec<Vec<f64>> = items
-            .iter()
-            .map(|p| theta.iter().map(|&t| p.information(t)).collect())
             .collect();
         Curves {
             theta,

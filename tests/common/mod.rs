@@ -103,30 +103,49 @@ pub fn draw_category(p: &[f64], u: f64) -> usize {
     c
 }
 
+/// xorshift64 (Marsaglia, 2003): the same stream on every platform, for generated test data.
+pub struct XorShift(u64);
+
+impl XorShift {
+    /// A generator whose state starts at `state` (not 0).
+    pub fn new(state: u64) -> Self {
+        XorShift(state)
+    }
+
+    /// A uniform number in [0, 1) from the top 53 bits.
+    pub fn uniform(&mut self) -> f64 {
+        let s = &mut self.0;
+        *s ^= *s << 13;
+        *s ^= *s >> 7;
+        *s ^= *s << 17;
+        (*s >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A standard normal number (Box-Muller, the cosine branch; two uniforms).
+    pub fn normal(&mut self) -> f64 {
+        let r = (-2.0 * self.uniform().max(1e-300).ln()).sqrt();
+        r * (2.0 * std::f64::consts::PI * self.uniform()).cos()
+    }
+}
+
 /// Pseudo-random data sets for the native-vs-WebAssembly comparison: the same bytes on every
 /// platform (xorshift64, Box-Muller). Seed `seed`, `n` examinees, `k` 0/1 items from a 2PL with
 /// slopes 0.6..1.8 and difficulties −1.2..1.2, about 3% of the cells missing.
 pub fn random_response_csv(seed: u64, n: usize, k: usize) -> Vec<u8> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut u = move || {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        (s >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = XorShift::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut out = (1..=k)
         .map(|j| format!("I{j}"))
         .collect::<Vec<_>>()
         .join(",");
     out.push('\n');
     for _ in 0..n {
-        let theta = (-2.0 * u().max(1e-300).ln()).sqrt() * (2.0 * std::f64::consts::PI * u()).cos();
+        let theta = rng.normal();
         let row: Vec<String> = (0..k)
             .map(|j| {
                 let a = 0.6 + 1.2 * j as f64 / k as f64;
                 let b = -1.2 + 2.4 * ((j * 5) % k) as f64 / k as f64;
-                let x = u() < 1.0 / (1.0 + (-1.702 * a * (theta - b)).exp());
-                if u() < 0.03 {
+                let x = rng.uniform() < 1.0 / (1.0 + (-1.702 * a * (theta - b)).exp());
+                if rng.uniform() < 0.03 {
                     String::new()
                 } else {
                     u8::from(x).to_string()
