@@ -1,7 +1,9 @@
-//! Data parallelism with one interface for both builds: natively the work runs on rayon's
-//! thread pool; in WebAssembly (one thread) it runs in order on the calling thread. Results are
-//! returned in index order either way, so callers that combine them in that order get the same
-//! numbers whatever the number of threads.
+//! Data parallelism with one interface for every build: natively, and in the threaded
+//! WebAssembly build (feature `threads`: rayon on Web Workers), the work runs on rayon's thread
+//! pool; in the single-threaded WebAssembly build it runs in order on the calling thread. Results
+//! are returned in index order either way, and callers split their work into a fixed number of
+//! chunks (never one per thread), so they get the same numbers, bit for bit, whatever the number
+//! of threads.
 
 /// Rows (examinees, response patterns) per call of an out-of-line block function in loops over
 /// every examinee.
@@ -20,12 +22,12 @@ where
     T: Send,
     F: Fn(usize) -> T + Sync + Send,
 {
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(any(not(target_arch = "wasm32"), feature = "threads"))]
     {
         use rayon::prelude::*;
         (0..n).into_par_iter().map(f).collect()
     }
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", not(feature = "threads")))]
     {
         (0..n).map(f).collect()
     }

@@ -314,20 +314,25 @@ impl IrtRequest {
 
 /// Reads a response file and calibrates an IRT model; `observer` sees each EM iteration and may
 /// cancel.
+///
+/// `bytes` may be owned (a `Vec<u8>`): it is dropped once the file is read, so its memory is
+/// free for the calibration (in WebAssembly, where memory never shrinks, that lowers the peak by
+/// the file's size).
 pub fn calibrate_irt(
-    bytes: &[u8],
+    bytes: impl AsRef<[u8]>,
     file_name: &str,
     options: &IrtOptions,
     observer: &mut dyn FnMut(&Progress) -> Control,
 ) -> Result<IrtCalibration> {
     options.check()?;
-    let data = read_responses(bytes, file_name)?;
+    let data = read_responses(bytes.as_ref(), file_name)?;
+    drop(bytes);
     irt::calibrate(&data, options, observer)
 }
 
 /// The JSON door of [`calibrate_irt`] (what the wasm façade exports).
 pub fn calibrate_irt_json(
-    bytes: &[u8],
+    bytes: impl AsRef<[u8]>,
     options_json: &str,
     observer: &mut dyn FnMut(&Progress) -> Control,
 ) -> Result<String> {
@@ -484,22 +489,30 @@ impl ScoringRequest {
 }
 
 /// Reads a response file and an item-parameter file and scores every examinee.
+///
+/// `bytes` may be owned (a `Vec<u8>`): it is dropped once the file is read (as in
+/// [`calibrate_irt`]).
 pub fn score_irt(
-    bytes: &[u8],
+    bytes: impl AsRef<[u8]>,
     file_name: &str,
     params: &[u8],
     params_name: &str,
     options: &ScoringOptions,
 ) -> Result<TestScoring> {
     options.check()?;
-    let data = read_responses(bytes, file_name)?;
+    let data = read_responses(bytes.as_ref(), file_name)?;
+    drop(bytes);
     let items = read_item_parameters(params, params_name, options.d_constant)?;
     let (items, codes) = scoring::match_items(&data, &items, params_name)?;
     scoring::score(&data, &items, &codes, params_name, options)
 }
 
 /// The JSON door of [`score_irt`] (what the wasm façade exports).
-pub fn score_irt_json(bytes: &[u8], params: &[u8], options_json: &str) -> Result<String> {
+pub fn score_irt_json(
+    bytes: impl AsRef<[u8]>,
+    params: &[u8],
+    options_json: &str,
+) -> Result<String> {
     let req: ScoringRequest = parse_request(options_json)?;
     let file = req.file_name.as_deref().unwrap_or("data");
     let params_name = req.params_file_name.as_deref().unwrap_or("parameters");

@@ -231,7 +231,7 @@ fn score_gives_one_record_per_examinee_and_names_wrong_items() {
         .collect();
     assert_eq!(theta_text, format!("[{}]", expected.join(",")));
     let lib = pacer::tools::score_irt(
-        &fixture_bytes("LSAT7/data.csv"),
+        fixture_bytes("LSAT7/data.csv"),
         data.to_str().unwrap(),
         good.as_bytes(),
         params.to_str().unwrap(),

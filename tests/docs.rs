@@ -42,7 +42,7 @@ fn items_json_fields_are_documented() {
 fn irt_json_fields_are_documented() {
     let doc = std::fs::read_to_string(fixture("../../docs/json/irt.md")).unwrap();
     let json = pacer::tools::calibrate_irt_json(
-        &fixture_bytes("LSAT7/data.csv"),
+        fixture_bytes("LSAT7/data.csv"),
         "{\"se\": true}",
         &mut |_| pacer::em::Control::Continue,
     )
@@ -57,7 +57,7 @@ fn scoring_json_fields_are_documented() {
     let doc = std::fs::read_to_string(fixture("../../docs/json/scoring.md")).unwrap();
     let params = b"item,model,a,b\nItem.1,2pl,1,-1.8\nItem.2,2pl,1.1,-0.7\nItem.3,2pl,1.7,-1.1\nItem.4,2pl,0.8,-0.5\nItem.5,2pl,0.7,-2.6\n";
     let json =
-        pacer::tools::score_irt_json(&fixture_bytes("LSAT7/data.csv"), params, "{\"cuts\": [0]}")
+        pacer::tools::score_irt_json(fixture_bytes("LSAT7/data.csv"), params, "{\"cuts\": [0]}")
             .unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(documented(&doc, "Top level"), keys(&v));

@@ -197,7 +197,7 @@ fn listwise_equals_pairwise_on_complete_data() {
 #[test]
 fn irt_golden_file_matches_native() {
     let json = pacer::tools::calibrate_irt_json(
-        &fixture_bytes("LSAT7/data.csv"),
+        fixture_bytes("LSAT7/data.csv"),
         IRT_GOLDEN_OPTIONS,
         &mut |_| pacer::em::Control::Continue,
     )

@@ -7,7 +7,7 @@
 // A tool is loaded on first visit and then kept (hidden, not destroyed) so
 // its data and results survive switching tools.
 
-import { engineVersion } from './engine.js';
+import { engineBuild, engineVersion } from './engine.js';
 import { h } from './format.js';
 
 const TOOLS = [
@@ -108,9 +108,10 @@ async function show(tool, { focus = false } = {}) {
 function showEngineVersion() {
   const el = document.getElementById('engine-version');
   // Also warms up the engine (compiles the WebAssembly) before the first file.
-  engineVersion().then(
-    (version) => {
-      el.textContent = `pacer engine ${version}`;
+  Promise.all([engineVersion(), engineBuild()]).then(
+    ([version, build]) => {
+      el.textContent = `pacer engine ${version} · ${build.threaded ? `${build.threads} threads` : 'one thread'}`;
+      el.dataset.threads = String(build.threads);
     },
     () => {
       el.textContent = 'pacer engine (not loaded)';

@@ -93,6 +93,16 @@ export function engineVersion() {
 }
 
 /**
+ * Which build of the core the worker runs: `{ threaded, threads, crossOriginIsolated,
+ * memoryBytes }` (the threaded build when the page is cross-origin isolated; memoryBytes is the
+ * module's linear memory, the peak so far; www/worker.js) of the worker of `lane` (each lane
+ * has its own worker: 'main', 'irt', ...).
+ */
+export function engineBuild(lane = 'main') {
+  return call(lane, 'build');
+}
+
+/**
  * Runs the item analysis on a copy of `bytes` (the caller keeps its own copy,
  * so nothing is lost if the analysis fails). Resolves to the parsed result.
  * @param {Uint8Array} bytes  the file's contents (CSV or XLSX)

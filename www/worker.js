@@ -2,6 +2,7 @@
 //
 // Protocol (see www/engine.js):
 //   in:  { id, type: 'version' }
+//        { id, type: 'build' }     -> { threaded, threads, crossOriginIsolated, memoryBytes }
 //        { id, type: 'analyze_items', bytes: Uint8Array, options: {...} }
 //        { id, type: 'analyze_items_with_key', bytes: Uint8Array, key: Uint8Array, options: {...} }
 //        { id, type: 'analyze_dif', bytes: Uint8Array, key: Uint8Array (empty: none), options: {...} }
@@ -20,10 +21,22 @@
 // The core throws a JSON string describing bad input (code, message, file,
 // row, column, value, hint); anything else it throws is an internal failure.
 
-// A namespace import, so that a core built without one of the functions still
-// loads (and the other tools keep working); a missing function is reported
-// when it is asked for.
-import init, * as core from './pkg/pacer_core.js';
+// Two builds of the core: pkg-threads/ runs the heavy loops on a pool of Web
+// Workers sharing the module's memory (wasm-bindgen-rayon), which needs
+// SharedArrayBuffer, so a cross-origin isolated page (COOP + COEP headers);
+// pkg/ is single-threaded, for pages that are not (e.g. inside an LMS iframe).
+// Both give the same numbers. The module is imported on first use, as a
+// namespace, so that a core built without one of the functions still loads
+// (and the other tools keep working); a missing function is reported when it
+// is asked for.
+const THREADED = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+const CORE_URL = THREADED ? './pkg-threads/pacer_core.js' : './pkg/pacer_core.js';
+// Threads for the pool: the machine's logical cores (the worker itself only
+// waits while the pool computes).
+const POOL_SIZE = Math.max(1, Math.min(navigator.hardwareConcurrency || 1, 16));
+
+let core = {}; // the module's exports once loaded
+let exports = null; // the WebAssembly instance's exports (its linear memory)
 
 // Progress reports of a calibration are sent at most this often (ms).
 const PROGRESS_INTERVAL_MS = 50;
@@ -40,9 +53,16 @@ function need(name) {
   return core[name];
 }
 
+/** Imports and initialises the core (and the threaded build's pool) once. */
+async function load() {
+  const module = await import(CORE_URL);
+  exports = await module.default(); // fetches pacer_core_bg.wasm next to pacer_core.js
+  if (THREADED) await module.initThreadPool(POOL_SIZE);
+  core = module;
+}
+
 function engine() {
-  // init() fetches pacer_core_bg.wasm next to pacer_core.js.
-  ready ??= init().catch((err) => {
+  ready ??= load().catch((err) => {
     ready = null; // allow a retry on the next request
     throw { code: 'engine_load_failed', message: 'The analysis engine (WebAssembly) could not be loaded. Please reload the page.', detail: String(err) };
   });
@@ -93,6 +113,16 @@ const handlers = {
   async version() {
     await engine();
     return need('version')();
+  },
+  async build() {
+    await engine();
+    return {
+      threaded: THREADED,
+      threads: THREADED ? POOL_SIZE : 1,
+      crossOriginIsolated: self.crossOriginIsolated === true,
+      // Linear memory never shrinks: this is the peak of every analysis so far.
+      memoryBytes: exports?.memory?.buffer.byteLength ?? null,
+    };
   },
   async analyze_items({ bytes, options }) {
     await engine();

@@ -29,10 +29,12 @@ struct SignedRows {
 }
 
 impl SignedRows {
-    fn with_capacity(patterns: usize) -> SignedRows {
+    fn with_capacity(patterns: usize, rows: usize) -> SignedRows {
+        let mut offsets = Vec::with_capacity(patterns + 1);
+        offsets.push(0);
         SignedRows {
-            rows: Vec::new(),
-            offsets: Vec::from([0]),
+            rows: Vec::with_capacity(rows),
+            offsets,
             n_sub: Vec::with_capacity(patterns),
         }
     }
@@ -66,17 +68,32 @@ struct PatternRows {
     from_ones: Vec<bool>,
     /// Rows of the item table.
     loglik: SignedRows,
-    /// Rows of the accumulators.
-    counts: SignedRows,
+    /// Rows of the accumulators, when they differ from `loglik` (only with missing responses;
+    /// without, the two lists are the same, and for a million distinct patterns of 100 items
+    /// each is about 100 MB).
+    counts: Option<SignedRows>,
 }
 
 impl PatternRows {
     fn new(patterns: &Patterns) -> PatternRows {
         let k = patterns.n_items as u32;
         let n = patterns.len();
+        let any_missing = patterns.codes.contains(&MISSING);
+        // The lists' exact lengths first, so that they are allocated once: grown by doubling,
+        // they would need up to three times their size while they grow.
+        let (mut n_loglik, mut n_counts) = (0, 0);
+        for p in 0..n {
+            let codes = patterns.pattern(p);
+            let ones = codes.iter().filter(|&&c| c == 1).count();
+            let zeros = codes.iter().filter(|&&c| c == 0).count();
+            let missing = codes.len() - ones - zeros;
+            let corrections = ones.min(zeros);
+            n_loglik += corrections + missing;
+            n_counts += corrections + if zeros < ones { 2 * missing } else { missing };
+        }
         let mut from_ones = Vec::with_capacity(n);
-        let mut loglik = SignedRows::with_capacity(n);
-        let mut counts = SignedRows::with_capacity(n);
+        let mut loglik = SignedRows::with_capacity(n, n_loglik);
+        let mut counts = any_missing.then(|| SignedRows::with_capacity(n, n_counts));
         let (mut sub, mut add, mut acc_sub, mut acc_add) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for p in 0..n {
@@ -111,13 +128,22 @@ impl PatternRows {
             }
             from_ones.push(start_ones);
             loglik.push(&sub, &add);
-            counts.push(&acc_sub, &acc_add);
+            if let Some(counts) = counts.as_mut() {
+                counts.push(&acc_sub, &acc_add);
+            } else {
+                debug_assert!(sub == acc_sub && add == acc_add);
+            }
         }
         PatternRows {
             from_ones,
             loglik,
             counts,
         }
+    }
+
+    /// The accumulator rows of pattern p: (to subtract, to add).
+    fn counts(&self, p: usize) -> (&[u32], &[u32]) {
+        self.counts.as_ref().unwrap_or(&self.loglik).get(p)
     }
 }
 
@@ -310,7 +336,7 @@ impl<'a> BinaryEm<'a> {
                 if rows.from_ones[p] {
                     vecmath::add_in_place(&mut part.from_ones[lo..hi], w);
                 }
-                let (sub, add) = rows.counts.get(p);
+                let (sub, add) = rows.counts(p);
                 vecmath::add_to_rows(&mut part.acc, s, lo, add, sub, w);
             }
         }
@@ -345,6 +371,83 @@ impl<'a> BinaryEm<'a> {
             vecmath::scale(&mut w[lo..hi], 1.0 / sum);
             // The window may reach into the padding past the last node; callers see nodes only.
             f(p, lo, &w[lo..hi.min(self.n_nodes())]);
+        }
+    }
+
+    /// The posterior weights of every pattern at the current parameters, as
+    /// [`Self::for_each_posterior`], but over `chunks` fixed, consecutive ranges of patterns
+    /// that run in parallel where there are threads (`crate::parallel`): each range gets its own
+    /// accumulator from `init`, `f(acc, p, lo, w)` adds pattern p to it, and the accumulators are
+    /// returned in range order. Combining them in that order gives the same numbers on any
+    /// number of threads. `f` should be `#[inline(always)]`: it is compiled into the AVX2 build
+    /// of the loop on x86-64 processors that have AVX2.
+    pub fn fold_posterior_chunks<A: Send, F>(
+        &mut self,
+        chunks: usize,
+        init: impl Fn() -> A + Sync + Send,
+        f: F,
+    ) -> Vec<A>
+    where
+        F: Fn(&mut A, usize, usize, &[f64]) + Sync + Send,
+    {
+        self.fill_tables();
+        let n = self.patterns.len();
+        let per = n.div_ceil(chunks.max(1)).max(1);
+        let ranges: Vec<_> = (0..n).step_by(per).map(|s| s..(s + per).min(n)).collect();
+        let this = &*self;
+        crate::parallel::map_indices(ranges.len(), |i| {
+            let mut acc = init();
+            let mut w = vec![0.0; this.stride];
+            // Out-of-line blocks (see `crate::parallel::BLOCK`).
+            for start in ranges[i].clone().step_by(BLOCK) {
+                let block = start..(start + BLOCK).min(ranges[i].end);
+                #[cfg(target_arch = "x86_64")]
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the processor has AVX2, checked just above.
+                    unsafe { this.posterior_block_avx2(block, &mut acc, &mut w, &f) };
+                    continue;
+                }
+                this.posterior_block(block, &mut acc, &mut w, &f);
+            }
+            acc
+        })
+    }
+
+    #[inline(never)]
+    fn posterior_block<A, F: Fn(&mut A, usize, usize, &[f64])>(
+        &self,
+        block: std::ops::Range<usize>,
+        acc: &mut A,
+        w: &mut [f64],
+        f: &F,
+    ) {
+        self.posterior_block_body(block, acc, w, f)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn posterior_block_avx2<A, F: Fn(&mut A, usize, usize, &[f64])>(
+        &self,
+        block: std::ops::Range<usize>,
+        acc: &mut A,
+        w: &mut [f64],
+        f: &F,
+    ) {
+        self.posterior_block_body(block, acc, w, f)
+    }
+
+    #[inline(always)]
+    fn posterior_block_body<A, F: Fn(&mut A, usize, usize, &[f64])>(
+        &self,
+        block: std::ops::Range<usize>,
+        acc: &mut A,
+        w: &mut [f64],
+        f: &F,
+    ) {
+        for p in block {
+            let (lo, hi, sum, _) = self.posterior_row(p, w, self.windows[p]);
+            vecmath::scale(&mut w[lo..hi], 1.0 / sum);
+            f(acc, p, lo, &w[lo..hi.min(self.n_nodes())]);
         }
     }
 }

@@ -25,6 +25,7 @@
 //! the gradient gives (tested against it), which is what Oakes' identity computes.
 
 use super::binary_em::BinaryEm;
+use super::estep::CHUNKS;
 use crate::data::MISSING;
 use crate::vecmath;
 
@@ -46,6 +47,66 @@ fn information_avx2(em: &mut BinaryEm<'_>) -> Vec<f64> {
     information(em)
 }
 
+/// One chunk's share of the sums over patterns (see the module documentation), with its
+/// scratch rows.
+struct Sums {
+    /// D^(m), m = 0, 1, 2: k x k each.
+    d: Vec<f64>,
+    /// Σ_p c_p S_p S_p', upper triangle, np x np.
+    ss: Vec<f64>,
+    /// Expected counts: all examinees per node, and those missing each item (k x q).
+    n_total: Vec<f64>,
+    mass: Vec<f64>,
+    /// Mass missing both items j and l at each node (k x k x q), only with missing responses.
+    mm: Vec<f64>,
+    z: Vec<f64>,
+    t: Vec<f64>,
+    s: Vec<f64>,
+    ones: Vec<usize>,
+    missing: Vec<usize>,
+}
+
+impl Sums {
+    fn zeros(k: usize, q: usize, any_missing: bool) -> Sums {
+        let np = 2 * k;
+        Sums {
+            d: vec![0.0; 3 * k * k],
+            ss: vec![0.0; np * np],
+            n_total: vec![0.0; q],
+            mass: vec![0.0; k * q],
+            mm: if any_missing {
+                vec![0.0; k * k * q]
+            } else {
+                Vec::new()
+            },
+            z: vec![0.0; 3 * k],
+            t: vec![0.0; 3 * k],
+            s: vec![0.0; np],
+            ones: Vec::with_capacity(k),
+            missing: Vec::with_capacity(k),
+        }
+    }
+
+    /// Bytes of the sums of `k` items at `q` nodes (what each chunk holds).
+    fn bytes(k: usize, q: usize, any_missing: bool) -> usize {
+        let mm = if any_missing { k * k * q } else { 0 };
+        8 * (3 * k * k + 4 * k * k + q + k * q + mm)
+    }
+
+    fn add(&mut self, other: &Sums) {
+        vecmath::add_in_place(&mut self.d, &other.d);
+        vecmath::add_in_place(&mut self.ss, &other.ss);
+        vecmath::add_in_place(&mut self.n_total, &other.n_total);
+        vecmath::add_in_place(&mut self.mass, &other.mass);
+        vecmath::add_in_place(&mut self.mm, &other.mm);
+    }
+}
+
+/// Largest memory the per-chunk sums may take together; above it, fewer chunks (so fewer
+/// threads) are used. The number of chunks depends only on the data's size, never on the
+/// threads, so the result is the same on any machine.
+const SUMS_MEMORY_BYTES: usize = 256 << 20;
+
 #[inline(always)]
 fn information(em: &mut BinaryEm<'_>) -> Vec<f64> {
     let k = em.items.len();
@@ -63,28 +124,29 @@ fn information(em: &mut BinaryEm<'_>) -> Vec<f64> {
         }
     }
     let np = 2 * k;
-    let mut d = vec![0.0; 3 * k * k];
-    let mut z = vec![0.0; 3 * k];
-    let mut ss = vec![0.0; np * np];
     let any_missing = patterns.codes.contains(&MISSING);
-    let mut mm = if any_missing {
-        vec![0.0; k * k * q]
-    } else {
-        Vec::new()
-    };
     let theta_m: [Vec<f64>; 2] = [
         nodes.clone(),
         nodes.iter().map(|t| t * t).collect::<Vec<_>>(),
     ];
-    let mut t = vec![0.0; 3 * k];
-    let mut s = vec![0.0; np];
-    // Expected counts at these parameters: all examinees, and those missing each item.
-    let mut n_total = vec![0.0; q];
-    let mut mass = vec![0.0; k * q];
-    let (mut ones, mut missing) = (Vec::with_capacity(k), Vec::with_capacity(k));
-    em.for_each_posterior(
+    let chunks = (SUMS_MEMORY_BYTES / Sums::bytes(k, q, any_missing)).clamp(1, CHUNKS);
+    let parts = em.fold_posterior_chunks(
+        chunks,
+        || Sums::zeros(k, q, any_missing),
         #[inline(always)]
-        |p, lo, w| {
+        |acc, p, lo, w| {
+            let Sums {
+                d,
+                ss,
+                n_total,
+                mass,
+                mm,
+                z,
+                t,
+                s,
+                ones,
+                missing,
+            } = acc;
             let c = patterns.counts[p];
             let codes = patterns.pattern(p);
             let hi = lo + w.len();
@@ -133,7 +195,7 @@ fn information(em: &mut BinaryEm<'_>) -> Vec<f64> {
                     *zl = half * (codes[l] == 1) as u8 as f64 - c * tl;
                 }
                 let dm = &mut d[m * k * k..(m + 1) * k * k];
-                for &j in &ones {
+                for &j in ones.iter() {
                     vecmath::add_in_place(&mut dm[j * k..(j + 1) * k], z);
                 }
             }
@@ -144,14 +206,27 @@ fn information(em: &mut BinaryEm<'_>) -> Vec<f64> {
                     row.iter_mut().zip(&s[i..]).for_each(|(r, x)| *r += ci * x);
                 }
             }
-            for &j in &missing {
-                for &l in &missing {
+            for &j in missing.iter() {
+                for &l in missing.iter() {
                     let row = &mut mm[(j * k + l) * q + lo..][..w.len()];
                     row.iter_mut().zip(w).for_each(|(r, x)| *r += c * x);
                 }
             }
         },
     );
+    let mut parts = parts.into_iter();
+    let mut sums = parts
+        .next()
+        .unwrap_or_else(|| Sums::zeros(k, q, any_missing));
+    parts.for_each(|part| sums.add(&part));
+    let Sums {
+        d,
+        ss,
+        n_total,
+        mass,
+        mm,
+        ..
+    } = sums;
     let mut info = vec![0.0; np * np];
     let moment_of = [[2usize, 1], [1, 0]];
     for j in 0..k {

@@ -7,6 +7,17 @@
 use crate::tools;
 use wasm_bindgen::prelude::*;
 
+/// `initThreadPool(n)` (threaded build only): starts `n` Web Workers for rayon's pool. The host
+/// worker awaits it once, before the first analysis; see scripts/build-wasm.
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+/// Whether this is the threaded build (`initThreadPool` exists and the work runs on it).
+#[wasm_bindgen]
+pub fn threaded() -> bool {
+    cfg!(feature = "threads")
+}
+
 fn throw(e: crate::Error) -> JsValue {
     JsValue::from_str(&e.to_json())
 }
@@ -47,10 +58,11 @@ pub fn analyze_dif(bytes: &[u8], key_bytes: &[u8], options_json: &str) -> Result
 /// IRT Calibration: `bytes` of a CSV or XLSX file of 0/1 responses; `options_json` such as
 /// `{"fileName": "data.csv", "model": "2pl", "D": 1, "se": true}` (docs/json/irt.md);
 /// `on_progress(iteration, change, loglik)` is called after every EM iteration and may return
-/// `true` to stop (the result then reports `stop_reason: "cancelled"`).
+/// `true` to stop (the result then reports `stop_reason: "cancelled"`). The bytes are copied
+/// into the module, which frees them once the file is read.
 #[wasm_bindgen]
 pub fn calibrate_irt(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     options_json: &str,
     on_progress: &js_sys::Function,
 ) -> Result<String, JsValue> {
@@ -60,9 +72,10 @@ pub fn calibrate_irt(
 
 /// Test Scoring: `bytes` of a response file, `params` of an item-parameter file (CSV or XLSX,
 /// docs/json/scoring.md); `options_json` such as `{"fileName": "data.csv", "paramsFileName":
-/// "params.csv", "method": "eap", "D": 1}`.
+/// "params.csv", "method": "eap", "D": 1}`. The response bytes are copied into the module, which
+/// frees them once the file is read.
 #[wasm_bindgen]
-pub fn score_irt(bytes: &[u8], params: &[u8], options_json: &str) -> Result<String, JsValue> {
+pub fn score_irt(bytes: Vec<u8>, params: &[u8], options_json: &str) -> Result<String, JsValue> {
     tools::score_irt_json(bytes, params, options_json).map_err(throw)
 }
 

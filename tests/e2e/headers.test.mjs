@@ -43,6 +43,11 @@ test('the config has the security headers the site relies on', () => {
   assert.equal(h['X-Frame-Options'], 'DENY');
   assert.equal(h['Cross-Origin-Opener-Policy'], 'same-origin');
   assert.equal(h['Cross-Origin-Resource-Policy'], 'same-origin');
+  // COOP + COEP make the page cross-origin isolated: SharedArrayBuffer, so the threaded engine.
+  assert.equal(h['Cross-Origin-Embedder-Policy'], 'require-corp');
+  // Workers only from the site itself, or from blob: URLs the site's own scripts made
+  // (wasm-bindgen-rayon starts its pool's workers from a blob of its own same-origin script).
+  assert.match(csp, /worker-src 'self' blob:(;|$)/);
   assert.match(h['Strict-Transport-Security'], /^max-age=63072000; includeSubDomains$/);
   assert.match(csp, /frame-ancestors 'none'/);
   assert.match(csp, /object-src 'none'/);

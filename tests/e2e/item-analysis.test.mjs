@@ -117,7 +117,15 @@ async function mainScenario(page, log) {
 
   // Nothing left the page's origin, nothing failed, nothing was logged as an error.
   assertCleanLog(log, origin);
-  assert.ok(log.requests.some((url) => url.endsWith('/www/pkg/pacer_core_bg.wasm')), 'the wasm was loaded');
+  // The site is cross-origin isolated (COOP + COEP), so the worker runs the threaded build, on
+  // as many threads as the browser reports cores.
+  assert.equal(await page.evaluate(() => self.crossOriginIsolated), true, 'the page is cross-origin isolated');
+  assert.ok(log.requests.some((url) => url.endsWith('/www/pkg-threads/pacer_core_bg.wasm')), 'the threaded wasm was loaded');
+  assert.ok(!log.requests.some((url) => url.endsWith('/www/pkg/pacer_core_bg.wasm')), 'not the single-threaded one');
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const footer = page.locator(`#engine-version[data-threads="${cores}"]`);
+  await footer.waitFor();
+  assert.match(await footer.textContent(), new RegExp(`${cores} threads`));
 }
 
 test('item analysis: keyboard user can reach the file input and the sample button', { timeout: 60_000 }, async () => {
