@@ -1,20 +1,21 @@
-// Module Web Worker of the browser benchmark (bench/index.html): runs ONE benchmark case in the
-// release WebAssembly module the site uses (target/wasm-web/, built by scripts/build-wasm; the
-// site ships a copy of it in dist/www/pkg/), single-threaded, as the site's www/worker.js does.
+// Module Web Worker of the browser benchmark (bench/index.html): runs ONE benchmark case in one of
+// the release WebAssembly modules the site uses (built by scripts/build-wasm; the site ships
+// copies in dist/www/pkg/ and dist/www/pkg-threads/), as the site's www/worker.js does: the
+// single-threaded target/wasm-web/ (threads = 0), or the threaded target/wasm-web-threads/ with a
+// pool of `threads` Web Workers (the page must be cross-origin isolated).
 //
 // The page starts a fresh worker for every case, so the module's linear memory reported after a
 // case is that case's peak (linear memory never shrinks).
 //
-//   in:  { kase: {name, tool, path, gzip, simulate, options}, url, qUrl, runs, warmup }
+//   in:  { kase: {name, tool, path, gzip, simulate, options}, url, qUrl, runs, warmup, threads }
 //   out: { type: 'log', text }                                  (progress, for the driver)
 //        { type: 'result', result: {...} }  or  { type: 'error', error: {...} }
 //
-// Only the engine call (calibrate_irt, score_irt or calibrate_cdm) is timed, performance.now() immediately
+// Only the engine call (calibrate_irt, score_irt, calibrate_cdm or analyze_items) is timed, performance.now() immediately
 // around it; that includes copying the bytes into wasm memory, parsing the CSV and building the
 // result's JSON text, as on the site, but not fetching, decompressing or simulating the data.
 // JSON.parse of the result is timed separately (parseMs).
 
-import init, { calibrate_cdm, calibrate_irt, score_irt } from '../target/wasm-web/pacer_core.js';
 import { fingerprintOf, sameFingerprint, toolOf } from './cases.js';
 import { simulate2pl } from './simulate.js';
 
@@ -28,6 +29,9 @@ async function loadBytes(url, gzip) {
   const stream = response.body.pipeThrough(new DecompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
+
+// The module's functions, once loaded (runCase).
+let calibrate_cdm, calibrate_irt, score_irt, analyze_items;
 
 /** One calibration: wall time of the call and the fields that identify the fit. */
 function calibrateOnce(kase, { bytes, paramsBytes }, optionsJson) {
@@ -58,6 +62,17 @@ function calibrateOnce(kase, { bytes, paramsBytes }, optionsJson) {
   };
 }
 
+/** One item analysis: wall time of the call (and of JSON.parse) and what identifies it. */
+function itemsOnce(kase, { bytes }, optionsJson) {
+  const t0 = performance.now();
+  const json = analyze_items(bytes, optionsJson);
+  const ms = performance.now() - t0;
+  const t1 = performance.now();
+  const r = JSON.parse(json);
+  const parseMs = performance.now() - t1;
+  return { ms, parseMs, fingerprint: fingerprintOf(kase, r), nPersons: r.n_persons, nItems: r.n_items, jsonChars: json.length };
+}
+
 /** One scoring run: wall time of the call (and of JSON.parse) and the summary of the scores. */
 function scoreOnce(kase, { bytes, paramsBytes }, optionsJson) {
   const t0 = performance.now();
@@ -81,9 +96,15 @@ async function loadInput(kase, url, qUrl) {
   return { bytes: await loadBytes(url, kase.gzip), how: kase.gzip ? 'loaded and decompressed' : 'loaded' };
 }
 
-async function runCase({ kase, url, qUrl, runs, warmup }) {
+async function runCase({ kase, url, qUrl, runs, warmup, threads = 0 }) {
   let t = performance.now();
-  const exports = await init(); // wasm-bindgen's init resolves to the module's exports
+  const core = await import(threads > 0 ? '../target/wasm-web-threads/pacer_core.js' : '../target/wasm-web/pacer_core.js');
+  ({ calibrate_cdm, calibrate_irt, score_irt, analyze_items } = core);
+  const exports = await core.default(); // wasm-bindgen's init resolves to the module's exports
+  if (threads > 0) {
+    if (!self.crossOriginIsolated) throw new Error('the threaded build needs a cross-origin isolated page (COOP + COEP headers)');
+    await core.initThreadPool(threads);
+  }
   const initMs = performance.now() - t;
   const memoryAfterInitBytes = exports.memory.buffer.byteLength;
 
@@ -92,7 +113,7 @@ async function runCase({ kase, url, qUrl, runs, warmup }) {
   const loadMs = performance.now() - t;
   log(`${kase.name}: ${input.bytes.length} bytes ${input.how} in ${loadMs.toFixed(0)} ms`);
 
-  const once = toolOf(kase) === 'score' ? scoreOnce : calibrateOnce;
+  const once = { score: scoreOnce, items: itemsOnce }[toolOf(kase)] ?? calibrateOnce;
   const optionsJson = JSON.stringify(kase.options);
   let warmupRun = null;
   if (warmup) {
@@ -110,6 +131,7 @@ async function runCase({ kase, url, qUrl, runs, warmup }) {
   const differing = [warmupRun, ...timed].filter((r) => r && !sameFingerprint(r.fingerprint, first.fingerprint));
   return {
     name: kase.name,
+    threads,
     tool: toolOf(kase),
     file: kase.path ?? null,
     simulate: kase.simulate ?? null,

@@ -8,7 +8,8 @@
 // the results, which is what scripts/bench-browser reads; progress is logged to the console.
 //
 // Query string: cases=10k,10k-se,100k,score (default all), runs=N, runs10k=N, runs100k=N,
-// runs1m=N, warmup=0.
+// runs1m=N, warmup=0, threads=N (the threaded build with a pool of N workers; default 0, the
+// single-threaded build).
 
 import { checkTargets, describeFingerprint, median, runsFor, selectCases, toolOf } from './cases.js';
 
@@ -20,7 +21,7 @@ function setStatus(text, state) {
 }
 
 /** Runs one case in its own worker; resolves to the worker's result. */
-function runInWorker(kase, runs, warmup) {
+function runInWorker(kase, runs, warmup, threads) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./bench-worker.js', import.meta.url), { type: 'module', name: `bench-${kase.name}` });
     const finish = (fn, value) => {
@@ -43,7 +44,7 @@ function runInWorker(kase, runs, warmup) {
     const url = kase.path ? new URL(`../${kase.path}`, import.meta.url).href : null;
     const qUrl = kase.qPath ? new URL(`../${kase.qPath}`, import.meta.url).href : null;
     const { name, path, gzip, simulate, options } = kase;
-    worker.postMessage({ kase: { name, tool: toolOf(kase), path, gzip, simulate, options }, url, qUrl, runs, warmup });
+    worker.postMessage({ kase: { name, tool: toolOf(kase), path, gzip, simulate, options }, url, qUrl, runs, warmup, threads });
   });
 }
 
@@ -90,10 +91,13 @@ async function main() {
   try {
     const cases = selectCases(params.get('cases'));
     const warmup = params.get('warmup') !== '0';
+    const threads = Number(params.get('threads') ?? 0);
+    if (!Number.isInteger(threads) || threads < 0) throw new Error(`threads=${params.get('threads')}: expected a whole number >= 0`);
+    report.threads = threads;
     setStatus(`Running ${cases.length} case(s)…`, 'running');
     for (const kase of cases) {
       const runs = runsFor(kase, params);
-      const r = await runInWorker(kase, runs, warmup);
+      const r = await runInWorker(kase, runs, warmup, threads);
       if (!r.sameFitEveryRun) throw new Error(`${kase.name}: the runs did not all give the same result (${JSON.stringify(r.fingerprint)})`);
       const result = { ...r, runs, medianMs: median(r.timesMs), minMs: Math.min(...r.timesMs) };
       report.cases.push(result);

@@ -3,7 +3,7 @@
 // same options. Plain data and pure functions: no DOM, no Node APIs.
 //
 // `tool` is the engine function timed: 'irt' = `calibrate_irt` (the default), 'score' =
-// `score_irt`, 'cdm' = `calibrate_cdm` (with the Q-matrix at `qPath`). `path` is relative to the repository root (the page resolves it against its own
+// `score_irt`, 'cdm' = `calibrate_cdm` (with the Q-matrix at `qPath`), 'items' = `analyze_items`. `path` is relative to the repository root (the page resolves it against its own
 // URL, so the benchmark works wherever the repository root is served); a case with `simulate`
 // instead has its data generated from a seed (bench/simulate.js), untimed, in the worker and, for
 // the native baseline, into temporary files. `options` is the engine's options JSON (src/tools.rs
@@ -25,6 +25,9 @@
 // tolerance 1e-4, standard errors): DINA and saturated G-DINA on sim_dina_10k (10,000 x 30,
 // K = 5) in at most 0.3 s each, G-DINA on Tatsuoka's fraction subtraction (536 x 20, K = 8) in
 // at most 1 s.
+//
+// `items_1m` is the item analysis of 1,000,000 x 100 simulated 2PL responses (200 MB of CSV):
+// item statistics, alpha and the score distribution, from the bytes to the result's JSON text.
 
 export const CASES = [
   {
@@ -89,6 +92,15 @@ export const CASES = [
     targetMs: 5000,
   },
   {
+    name: 'items_1m',
+    tool: 'items',
+    size: '1m',
+    aliases: ['items', 'items-1m'],
+    simulate: { model: '2pl', persons: 1_000_000, items: 100, seed: 20261124 },
+    options: { fileName: 'data.csv' },
+    defaultRuns: 3,
+  },
+  {
     name: 'cdm_dina_10k',
     tool: 'cdm',
     size: 'cdm',
@@ -126,7 +138,7 @@ export const CASES = [
   },
 ];
 
-/** The engine function a case times: 'irt' (calibrate_irt), 'score' (score_irt) or 'cdm' (calibrate_cdm). */
+/** The engine function a case times: 'irt' (calibrate_irt), 'score' (score_irt), 'cdm' (calibrate_cdm) or 'items' (analyze_items). */
 export const toolOf = (kase) => kase.tool ?? 'irt';
 
 /**
@@ -136,6 +148,7 @@ export const toolOf = (kase) => kase.tool ?? 'irt';
  */
 export function fingerprintOf(kase, r) {
   if (toolOf(kase) === 'score') return { nScored: r.summary.n_scored, mean: r.summary.mean, sd: r.summary.sd };
+  if (toolOf(kase) === 'items') return { nPersons: r.n_persons, meanScore: r.test.mean, alpha: r.test.alpha };
   return { iterations: r.iterations, loglik: r.loglik };
 }
 
@@ -152,6 +165,7 @@ export function sameFingerprint(x, y, relTol = 0) {
 /** A fingerprint as short text for the tables. */
 export function describeFingerprint(f) {
   if ('iterations' in f) return `${f.iterations} it., loglik ${f.loglik.toFixed(4)}`;
+  if ('alpha' in f) return `${f.nPersons} persons, mean ${f.meanScore.toFixed(4)}, alpha ${f.alpha.toFixed(6)}`;
   return `${f.nScored} scored, mean ${f.mean.toFixed(6)}, sd ${f.sd.toFixed(6)}`;
 }
 
@@ -198,6 +212,7 @@ export function runsFor(kase, params) {
  */
 export function cliArgs(kase, file, paramsFile) {
   const options = kase.options;
+  if (toolOf(kase) === 'items') return ['items', file, '--format', 'json'];
   if (toolOf(kase) === 'cdm') {
     return ['cdm', file, '--q', paramsFile, '--model', options.model, '--format', 'json'];
   }

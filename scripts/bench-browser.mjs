@@ -6,7 +6,11 @@
 //   scripts/bench-browser [--cases 10k,10k-se,100k,grm,score] [--runs N] [--runs-10k N]
 //                         [--runs-100k N] [--runs-1m N] [--no-warmup] [--native-runs N]
 //                         [--no-native] [--build] [--out target/bench-browser.json]
-//                         [--timeout SECONDS]
+//                         [--timeout SECONDS] [--threads N]
+//
+// --threads N times the threaded build (target/wasm-web-threads/) with a pool of N workers
+// instead of the single-threaded one. scripts/bench-suite runs both, the native CLI on one and
+// on all threads, and the Python peers.
 //
 // 1. Serves the repository root in-process with scripts/serve.mjs (the site's headers from
 //    staticwebapp.config.json, CSP included) on 127.0.0.1, and opens bench/index.html in
@@ -106,7 +110,7 @@ function artefact(rel, newestSource) {
   return info;
 }
 
-function machine() {
+export function machine() {
   const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
   return {
@@ -118,15 +122,44 @@ function machine() {
   };
 }
 
-/** Runs the native CLI `runs` times on `file` (and `paramsFile`); wall time of each process. */
-function runNative(kase, file, paramsFile, runs) {
+/**
+ * The files of a case for the native CLI (and other programs): its fixture, or a temporary copy
+ * in `tmp` (decompressed, or simulated byte for byte as the page does). Returns
+ * { file, paramsFile } (paramsFile: the parameter file or Q-matrix, or null).
+ */
+export function caseFiles(kase, tmp) {
+  let file;
+  let paramsFile = null;
+  if (kase.simulate) {
+    const sim = simulate2pl(kase.simulate);
+    file = path.join(tmp, `${kase.name}.csv`);
+    writeFileSync(file, sim.csv);
+    if (kase.tool === 'score') {
+      paramsFile = path.join(tmp, `${kase.name}-params.csv`);
+      writeFileSync(paramsFile, sim.params);
+    }
+  } else if (kase.gzip) {
+    file = path.join(tmp, `${kase.name}.csv`);
+    writeFileSync(file, gunzipSync(readFileSync(path.join(REPO_ROOT, kase.path))));
+  } else {
+    file = path.join(REPO_ROOT, kase.path);
+  }
+  if (kase.qPath) paramsFile = path.join(REPO_ROOT, kase.qPath);
+  return { file, paramsFile };
+}
+
+/**
+ * Runs the native CLI `runs` times on `file` (and `paramsFile`); wall time of each process.
+ * `env` is added to the environment (e.g. RAYON_NUM_THREADS=1).
+ */
+export function runNative(kase, file, paramsFile, runs, env = {}) {
   const bin = path.join(REPO_ROOT, NATIVE_BIN);
   const args = cliArgs(kase, file, paramsFile);
   const timesMs = [];
   let fit = null;
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(bin, args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const r = spawnSync(bin, args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, ...env } });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) throw new Error(`native ${kase.name}: ${NATIVE_BIN} ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr}`);
     timesMs.push(ms);
@@ -136,7 +169,7 @@ function runNative(kase, file, paramsFile, runs) {
 }
 
 function parseArgs(argv) {
-  const o = { cases: '', runs: null, runs10k: null, runs100k: null, runs1m: null, warmup: true, nativeRuns: 3, native: true, build: false, out: 'target/bench-browser.json', timeout: 1800 };
+  const o = { threads: 0, cases: '', runs: null, runs10k: null, runs100k: null, runs1m: null, warmup: true, nativeRuns: 3, native: true, build: false, out: 'target/bench-browser.json', timeout: 1800 };
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split('=', 2);
     const value = () => {
@@ -150,6 +183,7 @@ function parseArgs(argv) {
       return n;
     };
     if (name === '--cases') o.cases = value();
+    else if (name === '--threads') o.threads = count();
     else if (name === '--runs') o.runs = count();
     else if (name === '--runs-10k') o.runs10k = count();
     else if (name === '--runs-100k') o.runs100k = count();
@@ -169,6 +203,7 @@ function parseArgs(argv) {
 function usage(error) {
   const text = `usage: scripts/bench-browser [--cases LIST] [--runs N] [--runs-10k N] [--runs-100k N] [--runs-1m N]
                              [--no-warmup] [--native-runs N] [--no-native] [--build] [--out FILE] [--timeout SECONDS]
+                             [--threads N]
 cases: ${CASES.map((c) => `${c.name} (${c.aliases.join(', ')})`).join(', ')}; default all`;
   if (error) {
     console.error(`bench-browser: ${error}\n${text}`);
@@ -213,6 +248,7 @@ async function main() {
   if (opts.runs100k) query.set('runs100k', opts.runs100k);
   if (opts.runs1m) query.set('runs1m', opts.runs1m);
   if (!opts.warmup) query.set('warmup', '0');
+  if (opts.threads) query.set('threads', opts.threads);
 
   // Browser.
   const server = await startBenchServer();
@@ -248,21 +284,7 @@ async function main() {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'pacer-bench-'));
     try {
       for (const kase of cases) {
-        let file;
-        let paramsFile = null;
-        if (kase.simulate) {
-          const sim = simulate2pl(kase.simulate);
-          file = path.join(tmp, `${kase.name}.csv`);
-          paramsFile = path.join(tmp, `${kase.name}-params.csv`);
-          writeFileSync(file, sim.csv);
-          writeFileSync(paramsFile, sim.params);
-        } else if (kase.gzip) {
-          file = path.join(tmp, `${kase.name}.csv`);
-          writeFileSync(file, gunzipSync(readFileSync(path.join(REPO_ROOT, kase.path))));
-        } else {
-          file = path.join(REPO_ROOT, kase.path);
-        }
-        if (kase.qPath) paramsFile = path.join(REPO_ROOT, kase.qPath);
+        const { file, paramsFile } = caseFiles(kase, tmp);
         err(`native ${kase.name}: ${opts.nativeRuns} run(s)`);
         nativeResults.set(kase.name, runNative(kase, file, paramsFile, opts.nativeRuns));
       }
@@ -310,6 +332,7 @@ async function main() {
     command: ['scripts/bench-browser', ...process.argv.slice(2)].join(' '),
     machine: mach,
     chromium: chromiumVersion,
+    threads: opts.threads,
     page: { url: `/bench/index.html${query.size ? `?${query}` : ''}`, environment: report.environment },
     wasm,
     native,
@@ -327,7 +350,7 @@ async function main() {
   // Report.
   const p = (s) => process.stdout.write(`${s}\n`);
   p(`machine:  ${mach.cpu}, ${mach.logicalCores} logical cores, ${mach.memoryGiB} GiB, ${mach.os}`);
-  p(`browser:  Chromium ${chromiumVersion} headless; worker: one thread; crossOriginIsolated ${report.environment.crossOriginIsolated}`);
+  p(`browser:  Chromium ${chromiumVersion} headless; ${opts.threads ? `threaded build, ${opts.threads} threads` : 'single-threaded build'}; crossOriginIsolated ${report.environment.crossOriginIsolated}`);
   p(`wasm:     ${wasm.path} (${wasm.bytes} bytes, built ${wasm.modified}, sha256 ${wasm.sha256.slice(0, 12)})`);
   if (native) p(`native:   ${native.path} (built ${native.modified})`);
   p('');

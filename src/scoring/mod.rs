@@ -502,9 +502,36 @@ struct EapScratch {
 
 impl EapKernel<'_> {
     /// Posterior mean and SD of the patterns `range`, appended to `out`; out of line and called
-    /// per block of patterns (see [`crate::parallel::BLOCK`]).
+    /// per block of patterns (see [`crate::parallel::BLOCK`]); on x86-64 processors with AVX2,
+    /// in the AVX2 build of the loop.
     #[inline(never)]
     fn block(
+        &self,
+        range: std::ops::Range<usize>,
+        s: &mut EapScratch,
+        out: &mut Vec<Option<(f64, f64)>>,
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2, checked just above.
+            return unsafe { self.block_avx2(range, s, out) };
+        }
+        self.block_body(range, s, out)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn block_avx2(
+        &self,
+        range: std::ops::Range<usize>,
+        s: &mut EapScratch,
+        out: &mut Vec<Option<(f64, f64)>>,
+    ) {
+        self.block_body(range, s, out)
+    }
+
+    #[inline(always)]
+    fn block_body(
         &self,
         range: std::ops::Range<usize>,
         s: &mut EapScratch,
