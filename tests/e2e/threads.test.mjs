@@ -4,14 +4,14 @@
 // without standard errors, EAP and WLE scoring, DINA and G-DINA) within 1e-10 (relative), on
 // simulated data large enough that the work is split over the pool. Both builds split the work
 // into the same fixed chunks and add them up in the same order, so in practice they agree bit
-// for bit; the test reports how many numbers do.
+// for bit; the test reports how many numbers do. And a page that is not cross-origin isolated
+// gets the single-threaded build, which works as before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertCleanLog, watchPage } from './helpers.mjs';
-import { assertWasmBuilt, launchBenchBrowser, startBenchServer } from '../../scripts/bench-browser.mjs';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from './helpers.mjs';
+import { assertCleanLog, launchBrowser, readNumber, REPO_ROOT, startSite, watchPage } from './helpers.mjs';
+import { assertWasmBuilt, launchBenchBrowser, startBenchServer } from '../../scripts/bench-browser.mjs';
 
 const REL_TOL = 1e-10;
 
@@ -69,6 +69,38 @@ test('the threaded and the single-threaded wasm builds give the same results (1e
       report.push(`${name} ${tally.identical}/${tally.numbers}`);
     }
     console.log(`threads: numbers identical bit for bit (of those compared): ${report.join(', ')}`);
+    assertCleanLog(log, origin);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('without cross-origin isolation (as in an LMS iframe) the site runs the single-threaded build', { timeout: 120_000 }, async () => {
+  const server = await startSite();
+  const origin = server.url.replace('localhost', '127.0.0.1');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    const log = watchPage(page);
+    // The same site, its responses stripped of the COEP header, as a host that does not send it.
+    await page.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    });
+    await page.goto(`${origin}/`);
+    assert.equal(await page.evaluate(() => self.crossOriginIsolated), false, 'the page is not cross-origin isolated');
+    const footer = page.locator('#engine-version[data-threads="1"]');
+    await footer.waitFor();
+    assert.match(await footer.textContent(), /one thread/);
+    await page.click('#run-sample');
+    await page.locator('#results #alpha').waitFor();
+    // psych::alpha(LSAT7)$total$raw_alpha, as in item-analysis.test.mjs.
+    assert.ok(Math.abs((await readNumber(page, '#alpha', 6)) - 0.453408735387426) < 1e-6);
+    assert.ok(log.requests.some((u) => u.endsWith('/www/pkg/pacer_core_bg.wasm')), 'the single-threaded wasm was loaded');
+    assert.ok(!log.requests.some((u) => u.includes('/www/pkg-threads/')), 'nothing of the threaded build');
     assertCleanLog(log, origin);
   } finally {
     await browser.close();
