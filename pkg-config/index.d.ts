@@ -776,3 +776,45 @@ export function profileSkills(
   params: FileBytes,
   options?: ProfileOptions,
 ): SkillProfilesResult;
+
+/** A progress report of a calibration running in a PacerWorker ('progress' event's detail). */
+export interface PacerWorkerProgress extends IrtProgress {
+  /** The request's number. */
+  id: number;
+  /** 'calibrateIrt' or 'calibrateCdm'. */
+  method: string;
+}
+
+/**
+ * The package's functions running in a worker (a Web Worker in browsers, a worker thread in
+ * Node): the same arguments, results as promises. The input bytes are copied to the worker; the
+ * caller keeps its own.
+ */
+export interface PacerWorker {
+  analyzeItems(bytes: FileBytes, options?: ItemAnalysisOptions): Promise<ItemAnalysisResult>;
+  analyzeItemsWithKey(bytes: FileBytes, keyBytes: FileBytes, options?: ItemAnalysisOptions): Promise<ItemAnalysisResult>;
+  analyzeDif(bytes: FileBytes, options: DifOptions, keyBytes?: FileBytes): Promise<DifResult>;
+  /** `onProgress` is called after every EM iteration (its return value is ignored: use cancel()). */
+  calibrateIrt(bytes: FileBytes, options?: IrtOptions, onProgress?: (progress: IrtProgress) => void): Promise<IrtCalibrationResult>;
+  scoreIrt(responses: FileBytes, parameters: FileBytes, options?: ScoringOptions): Promise<ScoringResult>;
+  linkForms(base: FileBytes, newForm: FileBytes, anchors: FileBytes, options?: LinkOptions): Promise<LinkingResult>;
+  equateForms(base: FileBytes, newForm: FileBytes, anchors: FileBytes, options?: EquateOptions): Promise<EquatingResult>;
+  calibrateCdm(
+    responses: FileBytes,
+    qMatrix: FileBytes,
+    options?: CdmOptions,
+    onProgress?: (progress: { iteration: number; change: number; loglik: number }) => void,
+  ): Promise<CdmCalibrationResult>;
+  profileSkills(responses: FileBytes, qMatrix: FileBytes, params: FileBytes, options?: ProfileOptions): Promise<SkillProfilesResult>;
+  version(): Promise<string>;
+  /** 'progress' events of the calibrations; `event.detail` is a PacerWorkerProgress. */
+  addEventListener(type: 'progress', listener: (event: Event & { detail: PacerWorkerProgress }) => void): void;
+  removeEventListener(type: 'progress', listener: (event: Event & { detail: PacerWorkerProgress }) => void): void;
+  /** Stops the running work (the worker is terminated; the next call starts a new one). Pending promises reject with an Error of code 'cancelled'. */
+  cancel(): void;
+  /** cancel(), and later calls reject. */
+  terminate(): void;
+}
+
+/** Starts a worker for the engine (lazily, on the first call). Bad input rejects with a PacerError. */
+export function createPacerWorker(): PacerWorker;

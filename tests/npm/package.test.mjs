@@ -283,3 +283,38 @@ test('analyzeDif gives difR\u2019s Mantel-Haenszel statistics; analyzeItemsWithK
   assert.deepEqual(r.options, [2, 1, 0, 0], 'options A to C and the omits');
   assert.deepEqual(r.error, { pacer: true, code: 'missing_column' });
 });
+
+test('createPacerWorker runs the tools in a worker thread: promises, progress, errors, cancel', { timeout: 120_000 }, () => {
+  const lsat7 = path.join(root, 'tests/fixtures/LSAT7/data.csv');
+  const big = path.join(root, 'tests/fixtures/sim_2pl_10k/data.csv');
+  const out = runInConsumer(`
+    import { readFileSync } from 'node:fs';
+    import { createPacerWorker, analyzeItems, PacerError } from 'pacer-psychometrics';
+    const w = createPacerWorker();
+    const data = readFileSync(${JSON.stringify(lsat7)});
+    const items = await w.analyzeItems(data, { fileName: 'LSAT7.csv' });
+    const sync = analyzeItems(data, { fileName: 'LSAT7.csv' });
+    let events = 0, callbacks = 0;
+    const count = (e) => { if (e.detail.method === 'calibrateIrt' && Number.isFinite(e.detail.iteration)) events++; };
+    w.addEventListener('progress', count);
+    const fit = await w.calibrateIrt(data, { model: '2pl', D: 1 }, (p) => { if (Number.isFinite(p.iteration)) callbacks++; });
+    w.removeEventListener('progress', count);
+    let error = null;
+    try { await w.analyzeItems('a,b\\n1,0\\n1,x\\n', { fileName: 'bad.csv' }); } catch (e) { error = { isPacer: e instanceof PacerError, code: e.code, row: e.row, column: e.column }; }
+    const slow = w.calibrateIrt(readFileSync(${JSON.stringify(big)}), { model: '3pl', se: true });
+    setTimeout(() => w.cancel(), 100);
+    let cancelled = null;
+    try { await slow; cancelled = 'finished'; } catch (e) { cancelled = e.code; }
+    const again = await w.analyzeItems(data);
+    w.terminate();
+    console.log(JSON.stringify({ same: JSON.stringify(items) === JSON.stringify(sync), loglik: fit.loglik, events, callbacks, error, cancelled, again: again.n_persons, version: await w.version().catch((e) => e.message) }));
+  `);
+  const r = JSON.parse(out);
+  assert.equal(r.same, true, 'the worker returns what the synchronous function does');
+  assert.ok(Math.abs(r.loglik - -2658.805) < 1e-3, `loglik ${r.loglik}`);
+  assert.ok(r.events > 0 && r.callbacks > 0 && r.events === r.callbacks, `progress: ${r.events} events, ${r.callbacks} callbacks`);
+  assert.deepEqual(r.error, { isPacer: true, code: 'non_numeric', row: 3, column: 'b' });
+  assert.equal(r.cancelled, 'cancelled');
+  assert.equal(r.again, 1000, 'a new worker starts after cancel()');
+  assert.match(r.version, /terminated/, 'no calls after terminate()');
+});
