@@ -56,7 +56,7 @@ fn errors_are_thrown_as_json() {
 fn irt_2pl_equals_native() {
     let never = js_sys::Function::new_with_args("iteration, change, loglik", "return false;");
     let json = pacer::wasm::calibrate_irt(
-        include_bytes!("../fixtures/LSAT7/data.csv"),
+        include_bytes!("../fixtures/LSAT7/data.csv").to_vec(),
         r#"{"fileName":"LSAT7.csv","model":"2pl","D":1,"se":true}"#,
         &never,
     )
@@ -71,7 +71,7 @@ fn irt_progress_callback_can_cancel() {
     let stop =
         js_sys::Function::new_with_args("iteration, change, loglik", "return iteration >= 3;");
     let json = pacer::wasm::calibrate_irt(
-        include_bytes!("../fixtures/LSAT7/data.csv"),
+        include_bytes!("../fixtures/LSAT7/data.csv").to_vec(),
         r#"{"model":"2pl"}"#,
         &stop,
     )
@@ -249,7 +249,7 @@ fn random_data_equals_native_within_1e_10() {
             ),
             (
                 "irt",
-                pacer::wasm::calibrate_irt(&data, crate::common::RANDOM_IRT_OPTIONS, &never)
+                pacer::wasm::calibrate_irt(data.clone(), crate::common::RANDOM_IRT_OPTIONS, &never)
                     .expect("irt"),
             ),
             (
