@@ -361,49 +361,36 @@ def _mirt_calibration_summary(data: np.ndarray) -> Callable[[Any, dict], dict]:
     return summarize
 
 
-def mirt_2pl(inputs: Inputs) -> Job:
-    """Unidimensional 2PL by MML-EM: mirt.fit_mirt's native Rust 2PL path."""
+def _mirt_fit_job(inputs: Inputs, model: str, doc_note: str) -> Job:
+    """A unidimensional calibration by MML-EM through mirt.fit_mirt (`model`: '2PL' or 'GRM')."""
     import mirt
 
     data = inputs.data
     return Job(
-        call="mirt.fit_mirt(data, model='2PL', n_quadpts=61, tol=1e-4, max_iter=500, "
+        call=f"mirt.fit_mirt(data, model='{model}', n_quadpts=61, tol=1e-4, max_iter=500, "
         "compute_standard_errors=False)",
         run=lambda: mirt.fit_mirt(
-            data, model="2PL", n_quadpts=N_QUAD, tol=TOL, max_iter=MAX_ITER, compute_standard_errors=False
+            data, model=model, n_quadpts=N_QUAD, tol=TOL, max_iter=MAX_ITER, compute_standard_errors=False
         ),
         summarize=_mirt_calibration_summary(data),
-        threads=mirt_threads("2pl"),
-        notes=[
-            MIRT_QUADRATURE_NOTE,
-            MIRT_LL_TOL_NOTE,
-            "the timed call includes mirt's own input validation and response-pattern "
-            "compression; no SEs, no fit statistics",
-            LOGLIK_GRID_NOTE,
-        ],
+        threads=mirt_threads(model.lower()),
+        notes=[MIRT_QUADRATURE_NOTE, MIRT_LL_TOL_NOTE, doc_note, LOGLIK_GRID_NOTE],
+    )
+
+
+def mirt_2pl(inputs: Inputs) -> Job:
+    """Unidimensional 2PL by MML-EM: mirt.fit_mirt's native Rust 2PL path."""
+    return _mirt_fit_job(
+        inputs,
+        "2PL",
+        "the timed call includes mirt's own input validation and response-pattern "
+        "compression; no SEs, no fit statistics",
     )
 
 
 def mirt_grm(inputs: Inputs) -> Job:
     """Graded response model by MML-EM through mirt.fit_mirt (EMEstimator)."""
-    import mirt
-
-    data = inputs.data
-    return Job(
-        call="mirt.fit_mirt(data, model='GRM', n_quadpts=61, tol=1e-4, max_iter=500, "
-        "compute_standard_errors=False)",
-        run=lambda: mirt.fit_mirt(
-            data, model="GRM", n_quadpts=N_QUAD, tol=TOL, max_iter=MAX_ITER, compute_standard_errors=False
-        ),
-        summarize=_mirt_calibration_summary(data),
-        threads=mirt_threads("grm"),
-        notes=[
-            MIRT_QUADRATURE_NOTE,
-            MIRT_LL_TOL_NOTE,
-            "number of categories inferred from the data (max code + 1); no SEs",
-            LOGLIK_GRID_NOTE,
-        ],
-    )
+    return _mirt_fit_job(inputs, "GRM", "number of categories inferred from the data (max code + 1); no SEs")
 
 
 def _cdm_loglik(model: Any, class_probs: np.ndarray, data: np.ndarray) -> float:

@@ -21,68 +21,86 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1e3
 }
 
-/// One run: (read ms, analysis ms, json ms, what identifies the result).
+/// Times the three phases of one run: `read` (the files into the engine's data), `analyse` (the
+/// analysis on that data) and writing the result as JSON; `id(result, json chars)` says what
+/// identifies it. Returns (read ms, analysis ms, json ms, id).
+fn phases<D, R: serde::Serialize>(
+    read: impl FnOnce() -> pacer::Result<D>,
+    analyse: impl FnOnce(D) -> pacer::Result<R>,
+    id: impl FnOnce(&R, usize) -> Value,
+) -> pacer::Result<[Value; 4]> {
+    let t = Instant::now();
+    let data = read()?;
+    let read_ms = ms(t);
+    let t = Instant::now();
+    let result = analyse(data)?;
+    let analysis_ms = ms(t);
+    let t = Instant::now();
+    let text = tools::to_json(&result);
+    let json_ms = ms(t);
+    Ok([
+        read_ms.into(),
+        analysis_ms.into(),
+        json_ms.into(),
+        id(&result, text.len()),
+    ])
+}
+
+/// One run of `tool`: (read ms, analysis ms, json ms, what identifies the result).
 fn run(tool: &str, file: &[u8], second: &[u8], options: &str) -> pacer::Result<[Value; 4]> {
     let go = &mut |_: &pacer::em::Progress| Control::Continue;
-    let t = Instant::now();
-    let (read, analysis, json, id) = match tool {
+    let responses = || pacer::data::read_responses(file, "data.csv");
+    match tool {
         "irt" => {
             let o = tools::parse_request::<IrtRequest>(options)?.options();
-            let data = pacer::data::read_responses(file, "data.csv")?;
-            let read = ms(t);
-            let t = Instant::now();
-            let r = pacer::irt::calibrate(&data, &o, go)?;
-            let analysis = ms(t);
-            let t = Instant::now();
-            let text = tools::to_json(&r);
-            let id = json!({"iterations": r.iterations, "loglik": r.loglik, "chars": text.len()});
-            (read, analysis, ms(t), id)
+            phases(
+                responses,
+                |data| pacer::irt::calibrate(&data, &o, go),
+                |r, chars| json!({"iterations": r.iterations, "loglik": r.loglik, "chars": chars}),
+            )
         }
         "score" => {
             let o = tools::parse_request::<ScoringRequest>(options)?.options();
-            let data = pacer::data::read_responses(file, "data.csv")?;
-            let params = pacer::data::read_item_parameters(second, "params.csv", o.d_constant)?;
-            let read = ms(t);
-            let t = Instant::now();
-            let (items, codes) = pacer::scoring::match_items(&data, &params, "params.csv")?;
-            let r = pacer::scoring::score(&data, &items, &codes, "params.csv", &o)?;
-            let analysis = ms(t);
-            let t = Instant::now();
-            let text = tools::to_json(&r);
-            let id = json!({"nScored": r.summary.n_scored, "mean": r.summary.mean, "sd": r.summary.sd, "chars": text.len()});
-            (read, analysis, ms(t), id)
+            phases(
+                || {
+                    let params =
+                        pacer::data::read_item_parameters(second, "params.csv", o.d_constant)?;
+                    Ok((responses()?, params))
+                },
+                |(data, params)| {
+                    let (items, codes) = pacer::scoring::match_items(&data, &params, "params.csv")?;
+                    pacer::scoring::score(&data, &items, &codes, "params.csv", &o)
+                },
+                |r, chars| {
+                    let s = &r.summary;
+                    json!({"nScored": s.n_scored, "mean": s.mean, "sd": s.sd, "chars": chars})
+                },
+            )
         }
         "cdm" => {
             let o = tools::parse_request::<CdmRequest>(options)?.options();
-            let data = pacer::data::read_responses(file, "data.csv")?;
-            let q = pacer::data::read_qmatrix(second, "Q.csv")?;
-            let read = ms(t);
-            let t = Instant::now();
-            let r = pacer::cdm::calibrate(&data, &q, "Q.csv", &o, go)?;
-            let analysis = ms(t);
-            let t = Instant::now();
-            let text = tools::to_json(&r);
-            let id = json!({"iterations": r.iterations, "loglik": r.loglik, "chars": text.len()});
-            (read, analysis, ms(t), id)
+            phases(
+                || Ok((responses()?, pacer::data::read_qmatrix(second, "Q.csv")?)),
+                |(data, q)| pacer::cdm::calibrate(&data, &q, "Q.csv", &o, go),
+                |r, chars| json!({"iterations": r.iterations, "loglik": r.loglik, "chars": chars}),
+            )
         }
         "items" => {
             let req = tools::parse_request::<ItemAnalysisRequest>(options)?;
             let o = pacer::ctt::ItemAnalysisOptions {
                 missing: req.missing,
             };
-            let data = pacer::data::read_responses(file, "data.csv")?;
-            let read = ms(t);
-            let t = Instant::now();
-            let r = pacer::ctt::item_analysis(&data, &o)?;
-            let analysis = ms(t);
-            let t = Instant::now();
-            let text = tools::to_json(&r);
-            let id = json!({"nPersons": r.n_persons, "meanScore": r.test.mean, "alpha": r.test.alpha, "chars": text.len()});
-            (read, analysis, ms(t), id)
+            phases(
+                responses,
+                |data| pacer::ctt::item_analysis(&data, &o),
+                |r, chars| {
+                    let t = &r.test;
+                    json!({"nPersons": r.n_persons, "meanScore": t.mean, "alpha": t.alpha, "chars": chars})
+                },
+            )
         }
         other => panic!("unknown tool {other}: irt, score, cdm or items"),
-    };
-    Ok([read.into(), analysis.into(), json.into(), id])
+    }
 }
 
 fn main() {

@@ -6,7 +6,7 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use pacer::em::Control;
 use pacer::tools::{calibrate_cdm, parse_request, CdmRequest};
-use pacer_fuzz::{check, json_number, number, SmallMatrix};
+use pacer_fuzz::{check, json_number, number, qmatrix_csv, SmallMatrix};
 
 const MODELS: [&str; 6] = ["gdina", "dina", "dino", "acdm", "llm", "rrum"];
 const LINKS: [&str; 3] = ["identity", "logit", "log"];
@@ -29,19 +29,7 @@ struct Input {
 fuzz_target!(|input: Input| {
     let k = input.matrix.n_items();
     let n_att = 1 + input.attributes as usize % 3;
-    let mut q = String::from("item");
-    for a in 1..=n_att {
-        q.push_str(&format!(",A{a}"));
-    }
-    q.push('\n');
-    for j in 0..k {
-        q.push_str(&format!("I{}", j + 1));
-        let bits = input.q.get(j).copied().unwrap_or(1);
-        for a in 0..n_att {
-            q.push_str(if bits >> a & 1 == 1 { ",1" } else { ",0" });
-        }
-        q.push('\n');
-    }
+    let (q, _) = qmatrix_csv(k, n_att, &input.q);
     let csv = input.matrix.csv(1, false);
     let mut options = format!(
         r#"{{"model":"{}","attributeDistribution":"{}","maxIter":{},"starts":{},"seed":{}"#,

@@ -4,7 +4,7 @@
 #![no_main]
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use pacer_fuzz::{check, SmallMatrix};
+use pacer_fuzz::{check, qmatrix_csv, SmallMatrix};
 
 #[derive(Debug, Arbitrary)]
 struct Input {
@@ -25,20 +25,10 @@ fn pattern(m: usize, width: usize) -> String {
 fuzz_target!(|input: Input| {
     let k = input.matrix.n_items();
     let n_att = 1 + input.attributes as usize % 3;
-    let mut q = String::from("item");
-    for a in 1..=n_att {
-        q.push_str(&format!(",A{a}"));
-    }
-    q.push('\n');
+    let (q, masks) = qmatrix_csv(k, n_att, &input.q);
     let mut params = String::from("item,pattern,prob\n");
     let mut probs = input.probs.iter().cycle();
-    for j in 0..k {
-        q.push_str(&format!("I{}", j + 1));
-        let bits = input.q.get(j).copied().unwrap_or(1) as usize & ((1 << n_att) - 1);
-        for a in 0..n_att {
-            q.push_str(if bits >> a & 1 == 1 { ",1" } else { ",0" });
-        }
-        q.push('\n');
+    for (j, bits) in masks.into_iter().enumerate() {
         let kj = bits.count_ones() as usize;
         for m in 0..1usize << kj {
             if input.drop_pattern == Some((j * 8 + m) as u8) {

@@ -153,3 +153,25 @@ pub fn json_number(x: f64) -> String {
         "null".into()
     }
 }
+
+/// A Q-matrix file of `items` items (I1, I2, …) and `attributes` attributes (A1, …): item j
+/// measures the attributes whose bits are set in `bits[j]` (attribute 1 alone where `bits` is
+/// too short). Returns the CSV and each item's attribute bits, masked to the attributes.
+pub fn qmatrix_csv(items: usize, attributes: usize, bits: &[u8]) -> (String, Vec<usize>) {
+    let mut q = String::from("item");
+    for a in 1..=attributes {
+        q.push_str(&format!(",A{a}"));
+    }
+    q.push('\n');
+    let mut masks = Vec::with_capacity(items);
+    for j in 0..items {
+        let mask = bits.get(j).copied().unwrap_or(1) as usize & ((1 << attributes) - 1);
+        q.push_str(&format!("I{}", j + 1));
+        for a in 0..attributes {
+            q.push_str(if mask >> a & 1 == 1 { ",1" } else { ",0" });
+        }
+        q.push('\n');
+        masks.push(mask);
+    }
+    (q, masks)
+}

@@ -359,26 +359,11 @@ impl<'a> BinaryEm<'a> {
         self.accumulate_patterns(range)
     }
 
-    /// Calls `f(p, lo, w)` for every pattern p with its posterior weights at the current
-    /// parameters, normalised to sum 1, over the nodes `lo..lo + w.len()` (0 elsewhere).
-    /// Inlined, so that it runs in the instruction set of its caller.
-    #[inline(always)]
-    pub fn for_each_posterior(&mut self, mut f: impl FnMut(usize, usize, &[f64])) {
-        self.fill_tables();
-        let mut w = vec![0.0; self.stride];
-        for p in 0..self.patterns.len() {
-            let (lo, hi, sum, _) = self.posterior_row(p, &mut w, self.windows[p]);
-            vecmath::scale(&mut w[lo..hi], 1.0 / sum);
-            // The window may reach into the padding past the last node; callers see nodes only.
-            f(p, lo, &w[lo..hi.min(self.n_nodes())]);
-        }
-    }
-
-    /// The posterior weights of every pattern at the current parameters, as
-    /// [`Self::for_each_posterior`], but over `chunks` fixed, consecutive ranges of patterns
-    /// that run in parallel where there are threads (`crate::parallel`): each range gets its own
-    /// accumulator from `init`, `f(acc, p, lo, w)` adds pattern p to it, and the accumulators are
-    /// returned in range order. Combining them in that order gives the same numbers on any
+    /// The posterior weights of every pattern at the current parameters, normalised to sum 1,
+    /// over `chunks` fixed, consecutive ranges of patterns that run in parallel where there are
+    /// threads (`crate::parallel`): each range gets its own accumulator from `init`,
+    /// `f(acc, p, lo, w)` adds pattern p, whose weights are `w` on the nodes `lo..lo + w.len()`
+    /// (0 elsewhere), and the accumulators are returned in range order. Combining them in that order gives the same numbers on any
     /// number of threads. `f` should be `#[inline(always)]`: it is compiled into the AVX2 build
     /// of the loop on x86-64 processors that have AVX2.
     pub fn fold_posterior_chunks<A: Send, F>(

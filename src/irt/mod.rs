@@ -913,10 +913,11 @@ fn calibrate_any(
     let infit_outfit = if model == DichotomousModel::Rasch {
         // EAP ability of each pattern on the fitted scale (the common slope carries σ).
         let nodes = em.nodes.clone();
-        let mut eap = vec![0.0; patterns.len()];
-        em.for_each_posterior(|p, lo, w| {
-            eap[p] = crate::vecmath::dot(w, &nodes[lo..lo + w.len()]);
-        });
+        let eap = em
+            .fold_posterior_chunks(estep::CHUNKS, Vec::new, |eap, _, lo, w| {
+                eap.push(crate::vecmath::dot(w, &nodes[lo..lo + w.len()]))
+            })
+            .concat();
         mean_square_fit::mean_square_fit(&patterns, &em.items, &eap, data.items())
     } else {
         Vec::new()
